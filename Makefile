@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each creates ./.venv and installs
+# what it needs, so the CLI is .venv/bin/yunshao afterwards.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo
+PROJECTS ?= 5000
+SEED ?= 7
+
+.PHONY: demo test lint typecheck docs system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[ml,serve,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/yunshao simulate $(DEMO)/data --projects $(PROJECTS) --seed $(SEED)
+	$(BIN)/yunshao run $(DEMO)/data --out $(DEMO)/out
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check yunshao tests benchmarks
+	$(BIN)/pytest -n 2 --durations=15
+
+lint: $(STAMP)
+	$(BIN)/ruff check yunshao tests benchmarks
+	$(BIN)/ruff format --check yunshao tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Chromium (page tests) and CJK fonts (charts) come from Debian's packages, installed when missing.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium and fonts-noto-cjk from Debian"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "chromium or fonts-noto-cjk missing and not root: page tests will be skipped"; \
+		fi; \
+	fi
+
+docs: $(STAMP)
+	$(BIN)/python -m yunshao.docs
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

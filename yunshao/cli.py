@@ -1,0 +1,108 @@
+"""The one command-line app: ``yunshao simulate | run | features | rules | train | … ``.
+
+Errors a user can fix (a missing folder, an unreadable file, a malformed rule) print one line naming the
+file and exit with code 2; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from yunshao.contract import ContractError
+from yunshao.settings import Settings
+
+app = typer.Typer(
+    name="yunshao",
+    help="云哨 yunshao: finds the misuse of public power in government data, scores it and explains why.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Argument(help="dataset folder to write")],
+    projects: Annotated[int, typer.Option(help="number of projects")] = 5000,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same data")] = 0,
+    label_frac: Annotated[float, typer.Option(help="share of planted cases handed over as labels")] = 0.4,
+    truth: Annotated[Path | None, typer.Option(help="ground-truth folder (default: OUT_truth)")] = None,
+) -> None:
+    """Simulate a county's trail data with planted misconduct and benign look-alikes."""
+    from yunshao.console.progress import bar
+    from yunshao.simulate import simulate as run_simulation
+
+    if not 0.0 <= label_frac <= 1.0:
+        raise fail(f"--label-frac must be between 0 and 1, got {label_frac}")
+    with bar("simulating projects") as update:
+        summary = run_simulation(out, projects, seed, label_frac=label_frac, truth=truth, progress=update)
+    out_console.print(summary)
+
+
+@app.command()
+def run(
+    dataset: Annotated[Path, typer.Argument(help="contract dataset folder")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    lang: Annotated[str, typer.Option(help="language of guides and names: zh or en")] = "zh",
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="extra rule files")] = None,
+    top: Annotated[int, typer.Option(help="riskiest projects to print")] = 10,
+) -> None:
+    """Load, validate, compute features, run rules and models, and write the scores and warnings."""
+    from yunshao.console.progress import stage_progress
+    from yunshao.console.summary import print_run_summary
+    from yunshao.pipeline import run as run_pipeline
+
+    if lang not in ("zh", "en"):
+        raise fail(f"--lang must be zh or en, got {lang}")
+    settings = Settings(lang=lang)  # type: ignore[arg-type]
+    try:
+        with stage_progress() as hook:
+            result = run_pipeline(dataset, out, settings, rules_dirs=rules_dir or (), on_stage=hook)
+    except ContractError as exc:
+        raise fail(str(exc)) from None
+    print_run_summary(result, out_console, top=top)
+
+
+features_app = typer.Typer(help="the feature catalog / 特征目录", no_args_is_help=True)
+app.add_typer(features_app, name="features")
+
+
+@features_app.command("list")
+def features_list(fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+    """Print every feature: name, entity, family, meaning in zh and en, source tables."""
+    import json
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from yunshao.features.catalog import load_catalog
+
+    catalog = load_catalog()
+    if fmt == "json":
+        out_console.print_json(json.dumps([asdict(f) for f in catalog], ensure_ascii=False))
+        return
+    table = Table(title=f"{len(catalog)} features")
+    for col in ("name", "entity", "family", "zh", "en"):
+        table.add_column(col)
+    for f in catalog:
+        table.add_row(f.name, f.entity, f.family, f.zh, f.en)
+    out_console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

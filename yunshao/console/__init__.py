@@ -1,0 +1,1 @@
+"""Terminal output shared by the commands: progress, summaries, one-line errors."""

@@ -1,0 +1,43 @@
+"""Progress for long work: a rich spinner per stage and a bar where the total is known."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def stage_progress() -> Iterator[Callable[[str, str], None]]:
+    """A hook for ``pipeline.run``: one line per stage, ticking while it works, timed when done."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=False
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def hook(stage: str, event: str) -> None:
+            if event == "start":
+                tasks[stage] = progress.add_task(f"[bold]{stage}[/bold]", total=1)
+            else:
+                progress.update(tasks[stage], completed=1, description=f"[green]{stage} ✓[/green]")
+
+        yield hook
+
+
+@contextmanager
+def bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar for work whose size is known, fed with (done, total)."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

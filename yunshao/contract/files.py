@@ -1,0 +1,88 @@
+"""Finding a table's files in a dataset folder and making sure DuckDB can read their text."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from yunshao.contract.errors import ContractError
+
+_CHUNK = 1 << 24
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """The files holding one table: all Parquet or all CSV (mixing formats is allowed, read apart)."""
+
+    table: str
+    parquet: tuple[Path, ...]
+    csv: tuple[Path, ...]
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        return self.parquet + self.csv
+
+
+def find_table_files(folder: Path, table: str) -> TableFiles | None:
+    """``<table>.csv|parquet`` or split parts ``<table>.<part>.csv|parquet``; None when absent."""
+    pattern = re.compile(rf"^{re.escape(table)}(\.[^.]+)?\.(csv|parquet)$", re.IGNORECASE)
+    found = sorted(p for p in folder.iterdir() if p.is_file() and pattern.match(p.name))
+    if not found:
+        return None
+    parquet = tuple(p for p in found if p.suffix.lower() == ".parquet")
+    csv = tuple(p for p in found if p.suffix.lower() == ".csv")
+    return TableFiles(table, parquet, csv)
+
+
+def _first_invalid_offset(path: Path, encoding: str) -> int | None:
+    """Byte offset where ``path`` stops being valid ``encoding``, or None if all of it is."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            try:
+                decoder.decode(chunk, final=False)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset
+    return None
+
+
+def utf8_csv(path: Path, encodings: tuple[str, ...], scratch: Path) -> tuple[Path, str]:
+    """The CSV as UTF-8 for DuckDB, with the encoding it was found in.
+
+    Source systems in China often export GBK; DuckDB reads UTF-8 only, so a file valid in another
+    configured encoding is transcoded into ``scratch``. A file valid in none is refused, naming the
+    byte where UTF-8 decoding failed, rather than loaded as mojibake.
+    """
+    first_bad: int | None = None
+    for encoding in encodings:
+        bad = _first_invalid_offset(path, encoding)
+        if bad is None:
+            if codecs.lookup(encoding).name == "utf-8":
+                return path, "utf-8"
+            target = scratch / f"{path.stem}.utf8.csv"
+            with path.open("r", encoding=encoding, newline="") as src, target.open(
+                "w", encoding="utf-8", newline=""
+            ) as dst:
+                while text := src.read(_CHUNK):
+                    dst.write(text)
+            return target, encoding
+        if first_bad is None:
+            first_bad = bad
+    tried = ", ".join(encodings)
+    raise ContractError(
+        f"{path}: not readable as {tried} (invalid byte at offset {first_bad}); re-export the file as UTF-8"
+    )
+
+
+def scratch_dir() -> Path:
+    """A private folder for transcoded files, removed with the process's temp files."""
+    return Path(tempfile.mkdtemp(prefix="yunshao-load-"))

@@ -1,0 +1,245 @@
+"""Load a contract dataset into DuckDB: typed tables named as in the contract, bad rows to quarantine.
+
+The data takes three passes per table, all inside DuckDB so that 10M rows load in seconds: read the
+files as they are, type and check every value (reasons per row), then check keys and references against
+the tables already validated. A row with any reason goes to ``quarantine`` with the row as JSON, the
+reason naming the column, the file and the row number; every other row is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from yunshao.contract.checks import column_checks, q
+from yunshao.contract.errors import ContractError
+from yunshao.contract.files import TableFiles, find_table_files, scratch_dir, utf8_csv
+from yunshao.contract.references import reference_checks
+from yunshao.contract.report import LoadReport, TableReport
+from yunshao.contract.schema import TABLES, Table, load_order
+from yunshao.engine.duck import column_types
+from yunshao.settings import LoadSettings
+
+Progress = Callable[[str], None]
+
+QUARANTINE_DDL = """
+CREATE OR REPLACE TABLE quarantine (
+    "table" VARCHAR, "row" VARCHAR, reason VARCHAR, file VARCHAR, file_row BIGINT
+)
+"""
+
+
+def load_dataset(
+    folder: Path,
+    con: duckdb.DuckDBPyConnection,
+    settings: LoadSettings | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate every contract table found in ``folder`` into ``con``.
+
+    Raises ContractError (one line, naming the file) when the folder or a required table is missing or
+    a file cannot be read; everything row-level goes to quarantine instead.
+    """
+    settings = settings or LoadSettings()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContractError(f"{folder}: dataset folder not found")
+    found = {name: find_table_files(folder, name) for name in TABLES}
+    for name, table in TABLES.items():
+        if table.required and found[name] is None:
+            raise ContractError(f"{folder / (name + '.csv|parquet')}: required table '{name}' not found")
+    report = LoadReport(dataset=str(folder))
+    con.execute(QUARANTINE_DDL)
+    scratch = scratch_dir()
+    for name in load_order():
+        files = found[name]
+        if files is None:
+            report.absent.append(name)
+            continue
+        if progress:
+            progress(name)
+        table_report = TableReport(name, [p.name for p in files.all])
+        rejects = _stage_files(con, files, settings, scratch, table_report)
+        _validate(con, TABLES[name], report, table_report, rejects)
+    _count_reasons(con, report)
+    return report
+
+
+def load_frames(
+    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]
+) -> LoadReport:
+    """Validate in-memory tables exactly as files would be: for tests, the API and the OCDS import."""
+    unknown = set(frames) - set(TABLES)
+    if unknown:
+        raise ContractError(f"unknown contract tables: {', '.join(sorted(unknown))}")
+    report = LoadReport(dataset="<frames>")
+    con.execute(QUARANTINE_DDL)
+    for name in load_order():
+        if name not in frames:
+            report.absent.append(name)
+            continue
+        frame = frames[name]
+        con.register("_frame", frame)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_raw(name)} AS "
+            f"SELECT *, '{name}' AS _file, CAST(row_number() OVER () AS BIGINT) AS _row FROM _frame"
+        )
+        con.unregister("_frame")
+        table_report = TableReport(name, [f"<{name}>"])
+        _validate(con, TABLES[name], report, table_report, rejects=0)
+    _count_reasons(con, report)
+    return report
+
+
+def _raw(name: str) -> str:
+    return f"_raw_{name}"
+
+
+def _stage_files(
+    con: duckdb.DuckDBPyConnection,
+    files: TableFiles,
+    settings: LoadSettings,
+    scratch: Path,
+    table_report: TableReport,
+) -> int:
+    """Read a table's files into ``_raw_<table>`` with file and row number; returns rejected CSV lines."""
+    parts: list[str] = []
+    if files.parquet:
+        paths = ", ".join(f"'{p}'" for p in files.parquet)
+        parts.append(
+            "SELECT * EXCLUDE (filename, file_row_number), parse_filename(filename) AS _file, "
+            f"CAST(file_row_number + 1 AS BIGINT) AS _row FROM read_parquet([{paths}], "
+            "union_by_name = true, filename = true, file_row_number = true)"
+        )
+        for p in files.parquet:
+            table_report.encodings[p.name] = "parquet"
+    rejects = 0
+    for i, path in enumerate(files.csv):
+        readable, encoding = utf8_csv(path, settings.csv_encodings, scratch)
+        table_report.encodings[path.name] = encoding
+        staged = f"_csv_{files.table}_{i}"
+        rejects += _stage_csv(con, staged, path, readable)
+        parts.append(f"SELECT * FROM {staged}")
+    sql = " UNION ALL BY NAME ".join(parts)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_raw(files.table)} AS {sql}")
+    except duckdb.Error as exc:
+        names = ", ".join(str(p) for p in files.all)
+        raise ContractError(f"{names}: cannot be read: {str(exc).splitlines()[0]}") from exc
+    for i in range(len(files.csv)):
+        con.execute(f"DROP TABLE IF EXISTS _csv_{files.table}_{i}")
+    return rejects
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, staged: str, original: Path, readable: Path) -> int:
+    """One CSV file as VARCHAR (the checks type it); malformed lines go straight to quarantine.
+
+    Returns the number of malformed lines, which count as read and quarantined.
+    """
+    table = staged.split("_csv_", 1)[1].rsplit("_", 1)[0]
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {staged} AS "
+            f"SELECT * EXCLUDE (_rid), '{original.name}' AS _file, CAST(_rid + 1 AS BIGINT) AS _row FROM ("
+            f"SELECT *, row_number() OVER () - 1 AS _rid FROM read_csv('{readable}', all_varchar = true, "
+            f"header = true, store_rejects = true, rejects_table = '_rej_{staged}', "
+            f"rejects_scan = '_rejscan_{staged}'))"
+        )
+    except duckdb.Error as exc:
+        raise ContractError(f"{original}: cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+    inserted = con.execute(
+        f"INSERT INTO quarantine SELECT '{table}', to_json({{'csv_line': any_value(csv_line)}}), "
+        "'line malformed: ' || arg_max(error_type || ': ' || error_message, column_idx), "
+        f"'{original.name}', CAST(line - 1 AS BIGINT) FROM _rej_{staged} GROUP BY line ORDER BY line"
+    ).fetchone()
+    con.execute(f"DROP TABLE IF EXISTS _rej_{staged}")
+    con.execute(f"DROP TABLE IF EXISTS _rejscan_{staged}")
+    return int(inserted[0]) if inserted else 0
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    report: LoadReport,
+    table_report: TableReport,
+    rejects: int,
+) -> None:
+    """Type and check ``_raw_<table>`` into the validated table ``<table>`` and quarantine."""
+    raw = _raw(table.name)
+    raw_count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
+    table_report.read = (int(raw_count[0]) if raw_count else 0) + rejects
+    src_types = column_types(con, raw)
+    _require_columns(table, src_types, table_report)
+    checks = [column_checks(col, src_types.get(col.name)) for col in table.columns]
+    extras = [c for c in src_types if c not in table.column_names and c not in ("_file", "_row")]
+    typed_cols = [f"{c.typed} AS {q(c.column.name)}" for c in checks]
+    reasons = [r for c in checks for r in c.reasons]
+    reason_sql = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "CAST(NULL AS VARCHAR)"
+    select = ", ".join([*typed_cols, *(q(e) for e in extras), "_file", "_row", f"{reason_sql} AS _reason"])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed_{table.name} AS SELECT {select} FROM {raw}")
+    joins, ref_reasons = reference_checks(con, table, report.present_tables | {table.name})
+    key_reason = _key_reason(table)
+    all_reasons = ", ".join(["t._reason", key_reason, *ref_reasons])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _checked_{table.name} AS "
+        f"SELECT t.*, NULLIF(concat_ws('; ', {all_reasons}), '') AS _why "
+        f"FROM _typed_{table.name} t {joins}"
+    )
+    keep = ", ".join(q(c) for c in [*table.column_names, *extras])
+    con.execute(
+        f"CREATE OR REPLACE TABLE {q(table.name)} AS "
+        f"SELECT {keep} FROM _checked_{table.name} WHERE _why IS NULL ORDER BY _file, _row"
+    )
+    raw_cols = [c for c in src_types if c not in ("_file", "_row")]
+    row_json = "to_json({" + ", ".join(f"'{c}': r.{q(c)}" for c in raw_cols) + "})"
+    con.execute(
+        f"INSERT INTO quarantine SELECT '{table.name}', {row_json}, c._why, c._file, c._row "
+        f"FROM _checked_{table.name} c JOIN {raw} r ON c._file = r._file AND c._row = r._row "
+        "WHERE c._why IS NOT NULL ORDER BY c._file, c._row"
+    )
+    _fill_counts(con, table.name, table_report)
+    report.tables[table.name] = table_report
+    for tmp in (f"_checked_{table.name}", f"_typed_{table.name}", raw):
+        con.execute(f"DROP TABLE IF EXISTS {tmp}")
+
+
+def _require_columns(table: Table, src_types: dict[str, str], table_report: TableReport) -> None:
+    missing = [c.name for c in table.columns if c.required and c.name not in src_types]
+    if missing:
+        files = ", ".join(table_report.files)
+        raise ContractError(f"{files}: required column {', '.join(missing)} of table '{table.name}' is missing")
+
+
+def _key_reason(table: Table) -> str:
+    """Duplicate primary keys: the first good row is kept, later good rows are quarantined."""
+    if not table.key:
+        return "NULL"
+    part = ", ".join(f"t.{q(k)}" for k in table.key)
+    shown = " || ', ' || ".join(f"'{k}=' || coalesce(CAST(t.{q(k)} AS VARCHAR), 'null')" for k in table.key)
+    return (
+        f"CASE WHEN t._reason IS NULL AND row_number() OVER (PARTITION BY {part}, t._reason IS NULL "
+        f"ORDER BY t._file, t._row) > 1 THEN '{table.key[0]} duplicate: ' || {shown} || "
+        "' already loaded from an earlier row' END"
+    )
+
+
+def _fill_counts(con: duckdb.DuckDBPyConnection, name: str, table_report: TableReport) -> None:
+    """Kept and quarantined are counted from their own tables, so read = kept + quarantined is a check."""
+    kept = con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()
+    quarantined = con.execute('SELECT count(*) FROM quarantine WHERE "table" = ?', [name]).fetchone()
+    table_report.kept = int(kept[0]) if kept else 0
+    table_report.quarantined = int(quarantined[0]) if quarantined else 0
+
+
+def _count_reasons(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    rows = con.execute(
+        """
+        SELECT "table", regexp_extract(part, '^(\\S+ \\S+):', 1) AS what, count(*)
+        FROM (SELECT "table", unnest(string_split(reason, '; ')) AS part FROM quarantine)
+        GROUP BY ALL ORDER BY 1, 2
+        """
+    ).fetchall()
+    report.reasons = {(t, w or "other"): int(n) for t, w, n in rows}

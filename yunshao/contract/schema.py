@@ -1,0 +1,500 @@
+"""The trail contract (../shared/contract.md, v1) declared once.
+
+Loading, validation, quarantine, the simulator and the API's body models all derive from this
+declaration, so a change to the contract is a change to this file alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a column's text is read and checked."""
+
+    ID = "id"
+    TEXT = "text"
+    AMOUNT = "amount"  # yuan, decimal, never negative
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    TIMESTAMP = "timestamp"  # ISO 8601, no zone = Asia/Shanghai local time
+    DATE = "date"  # YYYY-MM-DD
+    MONTH = "month"  # YYYY-MM
+    ENUM = "enum"
+
+
+#: DuckDB type each kind is stored as after validation.
+DUCKDB_TYPE: dict[Kind, str] = {
+    Kind.ID: "VARCHAR",
+    Kind.TEXT: "VARCHAR",
+    Kind.AMOUNT: "DOUBLE",
+    Kind.NUMBER: "DOUBLE",
+    Kind.INTEGER: "BIGINT",
+    Kind.BOOLEAN: "BOOLEAN",
+    Kind.TIMESTAMP: "TIMESTAMP",
+    Kind.DATE: "DATE",
+    Kind.MONTH: "VARCHAR",
+    Kind.ENUM: "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    values: tuple[str, ...] = ()  # allowed values of an ENUM
+    references: str | None = None  # "table.column" the value must resolve to
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPE[self.kind]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # primary key; duplicates after the first are quarantined
+    required: bool = False  # a dataset must hold this table
+    zh: str = ""
+    en: str = ""
+    extra_checks: tuple[str, ...] = field(default=())  # names of cross-table checks in validate.py
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name}")
+
+
+CONSTRUCTION_NODES: dict[str, tuple[str, str]] = {
+    "C01": ("项目建议", "proposal"),
+    "C02": ("可行性研究批复", "feasibility approval"),
+    "C03": ("用地规划许可", "land-use and planning permit"),
+    "C04": ("立项批复", "initiation approval"),
+    "C05": ("设计委托", "design commission"),
+    "C06": ("初步设计及概算批复", "preliminary design and budget-estimate approval"),
+    "C07": ("施工图审查", "drawing review"),
+    "C08": ("控制价审批", "control-price approval"),
+    "C09": ("招标方案审批", "tender plan approval"),
+    "C10": ("招标公告", "tender announcement"),
+    "C11": ("开标", "bid opening"),
+    "C12": ("评标", "bid evaluation"),
+    "C13": ("中标通知", "award notice"),
+    "C14": ("合同签订", "contract signing"),
+    "C15": ("施工许可", "construction permit"),
+    "C16": ("开工", "commencement"),
+    "C17": ("变更/签证", "change order or site instruction"),
+    "C18": ("进度款支付", "progress payment"),
+    "C19": ("竣工验收", "completion acceptance"),
+    "C20": ("结算审计及尾款支付", "settlement audit and final payment"),
+}
+INVESTMENT_NODES: dict[str, tuple[str, str]] = {
+    "I01": ("项目评审", "project review"),
+    "I02": ("协议签订", "agreement signing"),
+    "I03": ("履约核查", "performance check"),
+    "I04": ("政策兑现申请审核", "policy payout application review"),
+    "I05": ("兑现资金拨付", "payout disbursement"),
+}
+LAND_NODES: dict[str, tuple[str, str]] = {
+    "L01": ("收购提议", "acquisition proposal"),
+    "L02": ("权属调查", "title survey"),
+    "L03": ("评估", "appraisal"),
+    "L04": ("集体决策", "collective decision"),
+    "L05": ("收购协议", "acquisition agreement"),
+    "L06": ("补偿款支付", "compensation payment"),
+    "L07": ("交地入库", "handover and reserve entry"),
+}
+PROCUREMENT_NODES: dict[str, tuple[str, str]] = {
+    "P01": ("采购申请", "request"),
+    "P02": ("采购审批", "approval"),
+    "P03": ("采购实施", "sourcing"),
+    "P04": ("合同签订", "contract"),
+    "P05": ("付款", "payment"),
+}
+SUBSIDY_NODES: dict[str, tuple[str, str]] = {
+    "S01": ("补贴申请", "application"),
+    "S02": ("审核", "review"),
+    "S03": ("审批", "approval"),
+    "S04": ("拨付", "disbursement"),
+}
+
+#: Node codes of each project domain, in their legal order.
+NODES_BY_DOMAIN: dict[str, dict[str, tuple[str, str]]] = {
+    "construction": CONSTRUCTION_NODES,
+    "investment": INVESTMENT_NODES,
+    "land": LAND_NODES,
+    "procurement": PROCUREMENT_NODES,
+    "subsidy": SUBSIDY_NODES,
+}
+ALL_NODES: dict[str, tuple[str, str]] = {k: v for nodes in NODES_BY_DOMAIN.values() for k, v in nodes.items()}
+
+DOMAINS = tuple(NODES_BY_DOMAIN)
+UNIT_KINDS = ("township", "development_zone", "department", "soe", "village")
+RELATION_KINDS = ("spouse", "kin", "in_law", "classmate", "former_colleague", "other")
+PROJECT_STATUSES = ("ongoing", "completed", "cancelled")
+ACTIONS = ("submit", "approve", "reject", "return", "change", "withdraw")
+CHANNELS = ("online", "offline")
+TENDER_METHODS = (
+    "open",
+    "invited",
+    "competitive_negotiation",
+    "competitive_consultation",
+    "inquiry",
+    "single_source",
+    "direct_award",
+)
+BID_STATUSES = ("valid", "disqualified", "withdrawn")
+COMPANY_ROLES = ("legal_rep", "shareholder", "director", "supervisor", "manager", "employee")
+CONTRACT_KINDS = ("main", "supplement")
+PAYMENT_KINDS = ("advance", "progress", "settlement", "compensation", "subsidy", "other")
+LABEL_ENTITIES = ("project", "post", "tender")
+OUTCOMES = ("confirmed", "unfounded", "partial")
+
+I, T, A, N, INT, B, TS, D, M, E = (
+    Kind.ID,
+    Kind.TEXT,
+    Kind.AMOUNT,
+    Kind.NUMBER,
+    Kind.INTEGER,
+    Kind.BOOLEAN,
+    Kind.TIMESTAMP,
+    Kind.DATE,
+    Kind.MONTH,
+    Kind.ENUM,
+)
+
+
+def _c(name: str, kind: Kind = T, req: bool = False, **kw: object) -> Column:
+    return Column(name, kind, req, **kw)  # type: ignore[arg-type]
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "units",
+            (
+                _c("unit_id", I, True),
+                _c("name"),
+                _c("kind", E, values=UNIT_KINDS),
+                _c("parent_unit_id", I, references="units.unit_id"),
+                _c("region"),
+            ),
+            key=("unit_id",),
+            zh="单位",
+            en="units",
+        ),
+        Table(
+            "people",
+            (_c("person_id", I, True), _c("name"), _c("id_hash")),
+            key=("person_id",),
+            zh="人员",
+            en="people",
+        ),
+        Table(
+            "posts",
+            (
+                _c("post_id", I, True),
+                _c("unit_id", I, True, references="units.unit_id"),
+                _c("title"),
+                _c("is_head", B),
+                _c("level"),
+            ),
+            key=("post_id",),
+            zh="岗位",
+            en="posts",
+        ),
+        Table(
+            "assignments",
+            (
+                _c("person_id", I, True, references="people.person_id"),
+                _c("post_id", I, True, references="posts.post_id"),
+                _c("start_date", D, True),
+                _c("end_date", D),
+            ),
+            key=("person_id", "post_id", "start_date"),
+            zh="任职",
+            en="assignments",
+        ),
+        Table(
+            "relations",
+            (
+                _c("person_id_a", I, True, references="people.person_id"),
+                _c("person_id_b", I, True, references="people.person_id"),
+                _c("kind", E, values=RELATION_KINDS),
+            ),
+            key=("person_id_a", "person_id_b", "kind"),
+            zh="关系",
+            en="relations",
+        ),
+        Table(
+            "projects",
+            (
+                _c("project_id", I, True),
+                _c("domain", E, True, values=DOMAINS),
+                _c("unit_id", I, True, references="units.unit_id"),
+                _c("name"),
+                _c("category"),
+                _c("budget_amount", A, minimum=0),
+                _c("approved_at", TS),
+                _c("planned_start", D),
+                _c("planned_end", D),
+                _c("parent_project_id", I, references="projects.project_id"),
+                _c("status", E, values=PROJECT_STATUSES),
+            ),
+            key=("project_id",),
+            required=True,
+            zh="项目",
+            en="projects",
+        ),
+        Table(
+            "approvals",
+            (
+                _c("event_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("node", E, True, values=tuple(ALL_NODES)),
+                _c("action", E, True, values=ACTIONS),
+                _c("person_id", I, references="people.person_id"),
+                _c("post_id", I, references="posts.post_id"),
+                _c("unit_id", I, references="units.unit_id"),
+                _c("occurred_at", TS, True),
+                _c("amount", A, minimum=0),
+                _c("channel", E, values=CHANNELS),
+                _c("note"),
+            ),
+            key=("event_id",),
+            required=True,
+            zh="审批轨迹",
+            en="approvals",
+            extra_checks=("node_matches_domain",),
+        ),
+        Table(
+            "tenders",
+            (
+                _c("tender_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("method", E, True, values=TENDER_METHODS),
+                _c("announced_at", TS),
+                _c("bid_deadline", TS),
+                _c("opened_at", TS),
+                _c("awarded_at", TS),
+                _c("ceiling_price", A, minimum=0),
+                _c("winner_company_id", I, references="companies.company_id"),
+                _c("award_price", A, minimum=0),
+                _c("agency_company_id", I, references="companies.company_id"),
+            ),
+            key=("tender_id",),
+            zh="招标",
+            en="tenders",
+        ),
+        Table(
+            "bids",
+            (
+                _c("bid_id", I, True),
+                _c("tender_id", I, True, references="tenders.tender_id"),
+                _c("company_id", I, True, references="companies.company_id"),
+                _c("price", A, True, minimum=0),
+                _c("submitted_at", TS),
+                _c("ip_address"),
+                _c("mac_address"),
+                _c("device_id"),
+                _c("doc_author"),
+                _c("doc_hash"),
+                _c("deposit_account"),
+                _c("project_manager_id", I, references="people.person_id"),
+                _c("tech_lead_id", I, references="people.person_id"),
+                _c("safety_lead_id", I, references="people.person_id"),
+                _c("status", E, values=BID_STATUSES),
+            ),
+            key=("bid_id",),
+            zh="投标",
+            en="bids",
+        ),
+        Table(
+            "companies",
+            (
+                _c("company_id", I, True),
+                _c("name"),
+                _c("credit_code"),
+                _c("legal_rep_id", I, references="people.person_id"),
+                _c("registered_at", TS),
+                _c("registered_capital", A, minimum=0),
+                _c("address"),
+                _c("phone"),
+                _c("email"),
+                _c("blacklisted_until", D),
+            ),
+            key=("company_id",),
+            zh="企业",
+            en="companies",
+        ),
+        Table(
+            "company_people",
+            (
+                _c("company_id", I, True, references="companies.company_id"),
+                _c("person_id", I, True, references="people.person_id"),
+                _c("role", E, True, values=COMPANY_ROLES),
+                _c("share_pct", N, minimum=0, maximum=100),
+                _c("since", D),
+                _c("until", D),
+            ),
+            key=("company_id", "person_id", "role", "since"),
+            zh="企业人员",
+            en="company people",
+        ),
+        Table(
+            "certificates",
+            (
+                _c("cert_id", I, True),
+                _c("person_id", I, True, references="people.person_id"),
+                _c("cert_type"),
+                _c("registered_company_id", I, True, references="companies.company_id"),
+                _c("valid_from", D),
+                _c("valid_to", D),
+            ),
+            key=("cert_id",),
+            zh="执业证书",
+            en="certificates",
+        ),
+        Table(
+            "social_insurance",
+            (
+                _c("person_id", I, True, references="people.person_id"),
+                _c("company_id", I, True, references="companies.company_id"),
+                _c("month", M, True),
+            ),
+            key=("person_id", "company_id", "month"),
+            zh="社保缴纳",
+            en="social insurance",
+        ),
+        Table(
+            "contracts",
+            (
+                _c("contract_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("tender_id", I, references="tenders.tender_id"),
+                _c("company_id", I, True, references="companies.company_id"),
+                _c("kind", E, values=CONTRACT_KINDS),
+                _c("signed_at", TS),
+                _c("amount", A, True, minimum=0),
+            ),
+            key=("contract_id",),
+            zh="合同",
+            en="contracts",
+        ),
+        Table(
+            "payments",
+            (
+                _c("payment_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("contract_id", I, references="contracts.contract_id"),
+                _c("kind", E, values=PAYMENT_KINDS),
+                _c("amount", A, True, minimum=0),
+                _c("paid_at", TS, True),
+                _c("payee_company_id", I, references="companies.company_id"),
+                _c("payee_account"),
+                _c("person_id", I, references="people.person_id"),
+            ),
+            key=("payment_id",),
+            zh="支付",
+            en="payments",
+        ),
+        Table(
+            "settlements",
+            (
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("submitted_amount", A, minimum=0),
+                _c("audited_amount", A, minimum=0),
+                _c("settled_at", TS),
+            ),
+            key=("project_id",),
+            zh="结算",
+            en="settlements",
+        ),
+        Table(
+            "agreements",
+            (
+                _c("agreement_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("company_id", I, True, references="companies.company_id"),
+                _c("signed_at", TS),
+                _c("promised_investment", A, minimum=0),
+                _c("promised_tax_annual", A, minimum=0),
+                _c("promised_jobs", INT, minimum=0),
+                _c("deadline", D),
+            ),
+            key=("agreement_id",),
+            zh="招商协议",
+            en="agreements",
+        ),
+        Table(
+            "performance",
+            (
+                _c("agreement_id", I, True, references="agreements.agreement_id"),
+                _c("year", INT, True, minimum=1900, maximum=2200),
+                _c("actual_investment", A, minimum=0),
+                _c("actual_tax", A, minimum=0),
+                _c("actual_jobs", INT, minimum=0),
+            ),
+            key=("agreement_id", "year"),
+            zh="履约情况",
+            en="performance",
+        ),
+        Table(
+            "land_parcels",
+            (
+                _c("parcel_id", I, True),
+                _c("project_id", I, True, references="projects.project_id"),
+                _c("area_m2", A, minimum=0),
+                _c("appraised_value", A, minimum=0),
+                _c("appraiser_company_id", I, references="companies.company_id"),
+                _c("agreed_price", A, minimum=0),
+                _c("seller_id", I),
+            ),
+            key=("parcel_id",),
+            zh="地块",
+            en="land parcels",
+        ),
+        Table(
+            "labels",
+            (
+                _c("entity_type", E, True, values=LABEL_ENTITIES),
+                _c("entity_id", I, True),
+                _c("outcome", E, True, values=OUTCOMES),
+                _c("scheme"),
+                _c("decided_at", TS),
+            ),
+            key=("entity_type", "entity_id", "scheme"),
+            zh="核查结论",
+            en="labels",
+            extra_checks=("label_entity_resolves",),
+        ),
+    )
+}
+
+
+def load_order() -> list[str]:
+    """Tables ordered so that every referenced table is validated before the tables that point at it."""
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order or name in path:
+            return
+        for col in TABLES[name].columns:
+            if col.references:
+                visit(col.references.split(".")[0], (*path, name))
+        order.append(name)
+
+    for name in TABLES:
+        visit(name, ())
+    return order

@@ -1,0 +1,163 @@
+"""The run itself: load → features → rules → models → outputs.
+
+Thin on purpose: each stage lives in its own package and talks to the next through tables in one DuckDB
+database, which stays behind as the store the API serves.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yunshao.contract import LoadReport, load_dataset
+from yunshao.engine import connect
+from yunshao.settings import Settings
+
+STORE_NAME = "yunshao.duckdb"
+
+#: The output files of the contract and the store tables they are written from.
+OUTPUTS = {
+    "project_scores": "project_scores.parquet",
+    "post_scores": "post_scores.parquet",
+    "warnings": "warnings.parquet",
+    "quarantine": "quarantine.parquet",
+}
+
+StageHook = Callable[[str, str], None]  # (stage, "start" | "done")
+
+
+@dataclass
+class RunResult:
+    """What a run did, in numbers; also written to ``OUT/run.json``."""
+
+    dataset: str
+    out: str
+    started_at: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    load: dict[str, Any] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    scoring: dict[str, Any] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def run(
+    dataset: Path,
+    out: Path,
+    settings: Settings | None = None,
+    *,
+    rules_dirs: Sequence[Path] = (),
+    on_stage: StageHook | None = None,
+) -> RunResult:
+    """Run every stage over ``dataset`` and write the contract's outputs into ``out``."""
+    settings = settings or Settings()
+    out.mkdir(parents=True, exist_ok=True)
+    clear_outputs(out)
+    store = out / STORE_NAME
+    result = RunResult(str(dataset), str(out), datetime.now().isoformat(timespec="seconds"))
+    con = connect(store, settings.engine)
+    try:
+        with _stage(result, "load", on_stage):
+            report = load_dataset(dataset, con, settings.load)
+            result.load = load_summary(report)
+        _run_stages(con, report, settings, result, rules_dirs, on_stage)
+        with _stage(result, "outputs", on_stage):
+            result.outputs = write_outputs(con, out)
+            result.levels = _levels(con)
+    finally:
+        con.close()
+    (out / "run.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2), encoding="utf-8")
+    return result
+
+
+def _run_stages(
+    con: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    settings: Settings,
+    result: RunResult,
+    rules_dirs: Sequence[Path],
+    on_stage: StageHook | None,
+) -> None:
+    from yunshao.features import build_features
+    from yunshao.rules import run_rules
+    from yunshao.training import score_run
+
+    present = report.present_tables
+    with _stage(result, "features", on_stage):
+        result.features = _as_dict(build_features(con, settings, present))
+    with _stage(result, "rules", on_stage):
+        result.rules = _as_dict(
+            run_rules(con, settings, lang=settings.lang, extra_dirs=tuple(rules_dirs), present_tables=present)
+        )
+    with _stage(result, "models", on_stage):
+        result.scoring = _as_dict(score_run(con, settings))
+
+
+def load_summary(report: LoadReport) -> dict[str, Any]:
+    """Rows read, kept and quarantined per table, absent tables and quarantine reasons."""
+    return {
+        "tables": {
+            name: {"read": t.read, "kept": t.kept, "quarantined": t.quarantined, "files": t.files,
+                   "encodings": t.encodings}
+            for name, t in report.tables.items()
+        },
+        "absent": report.absent,
+        "reasons": [{"table": t, "reason": r, "count": n} for (t, r), n in report.reasons.items()],
+        "rows_read": report.rows_read,
+        "rows_quarantined": report.rows_quarantined,
+    }
+
+
+def write_outputs(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, str]:
+    """The four files of the contract, copied from the store tables of the same name."""
+    written: dict[str, str] = {}
+    for table, filename in OUTPUTS.items():
+        target = out / filename
+        con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
+        written[table] = str(target)
+    return written
+
+
+def _levels(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute("SELECT level, count(*) FROM project_scores GROUP BY level").fetchall()
+    return {str(level): int(n) for level, n in rows}
+
+
+def _as_dict(report: Any) -> dict[str, Any]:
+    """Stage reports are dataclasses (or expose ``to_dict``); the run records them as plain JSON."""
+    if hasattr(report, "to_dict"):
+        return dict(report.to_dict())
+    if hasattr(report, "__dataclass_fields__"):
+        return json.loads(json.dumps(asdict(report), default=str))
+    return {"value": str(report)}
+
+
+@contextmanager
+def _stage(result: RunResult, name: str, hook: StageHook | None) -> Iterator[None]:
+    if hook:
+        hook(name, "start")
+    start = time.perf_counter()
+    yield
+    result.seconds[name] = round(time.perf_counter() - start, 3)
+    if hook:
+        hook(name, "done")
+
+
+def clear_outputs(out: Path) -> None:
+    """Remove a previous run's files so a failed run never leaves stale results looking fresh."""
+    for filename in [*OUTPUTS.values(), STORE_NAME, "run.json"]:
+        path = out / filename
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,10 @@
+/* ---
+name: project_context
+purpose: the project facts the scorer needs beside its features (domain, emergency works)
+reads: [projects]
+--- */
+SELECT
+    project_id,
+    domain,
+    COALESCE(lower(category) LIKE '%emergency%' OR category LIKE '%抢险%', FALSE) AS is_emergency
+FROM projects
