@@ -14,7 +14,7 @@ SEED ?= 7
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[ml,serve,dev]'
+	$(BIN)/pip install --quiet -e '.[ml,serve,spark,dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)

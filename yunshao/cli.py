@@ -100,6 +100,18 @@ def features_list(fmt: Annotated[str, typer.Option("--format", help="table or js
     out_console.print(table)
 
 
+def _register_areas() -> None:
+    """Each area owns its commands; the root app only mounts them."""
+    from yunshao.ocds.cli import app as ocds_app
+    from yunshao.ocds.cli import screens
+
+    app.add_typer(ocds_app, name="ocds")
+    app.command("screens")(screens)
+
+
+_register_areas()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

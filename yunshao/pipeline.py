@@ -107,8 +107,13 @@ def load_summary(report: LoadReport) -> dict[str, Any]:
     """Rows read, kept and quarantined per table, absent tables and quarantine reasons."""
     return {
         "tables": {
-            name: {"read": t.read, "kept": t.kept, "quarantined": t.quarantined, "files": t.files,
-                   "encodings": t.encodings}
+            name: {
+                "read": t.read,
+                "kept": t.kept,
+                "quarantined": t.quarantined,
+                "files": t.files,
+                "encodings": t.encodings,
+            }
             for name, t in report.tables.items()
         },
         "absent": report.absent,

@@ -41,8 +41,14 @@ def test_global_skips(ocds):
         {"ocid": 5, "tender": {"procurementMethod": "open", "numberOfTenderers": 1}},
         {"tender": {"procurementMethod": "open", "numberOfTenderers": 1}},
         {"ocid": "cancelled", "tender": {"status": "cancelled", "procurementMethod": "open", "numberOfTenderers": 1}},
-        {"ocid": "test", "tender": {"procurementMethodDetails": "Test", "procurementMethod": "open", "numberOfTenderers": 1}},
-        {"ocid": "kept", "tender": {"procurementMethodDetails": "Real", "procurementMethod": "open", "numberOfTenderers": 1}},
+        {
+            "ocid": "test",
+            "tender": {"procurementMethodDetails": "Test", "procurementMethod": "open", "numberOfTenderers": 1},
+        },
+        {
+            "ocid": "kept",
+            "tender": {"procurementMethodDetails": "Real", "procurementMethod": "open", "numberOfTenderers": 1},
+        },
         single("no-details"),
     ]
     out = ocds.run(releases, "[exclusions]\nprocurement_method_details = Test|Other\n" + R018)

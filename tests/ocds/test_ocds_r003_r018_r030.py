@@ -53,7 +53,10 @@ def test_r003_skips_non_rfc3339(ocds, start, end):
 
 
 def test_r003_methods_and_details_thresholds(ocds):
-    ini = "[R003]\nthreshold = 10\nprocurement_methods = open|selective\n[R003.procurement_method_details]\nCompra Menor = 5\n"
+    ini = (
+        "[R003]\nthreshold = 10\nprocurement_methods = open|selective\n"
+        "[R003.procurement_method_details]\nCompra Menor = 5\n"
+    )
     six_days = ("2024-01-01T00:00:00Z", "2024-01-07T00:00:00Z")
     releases = [
         period("open", *six_days, procurementMethod="open"),  # 6 < 10 → flagged
@@ -111,7 +114,12 @@ def test_r030_late_winning_bid(ocds):
     b, a = ocds.bid, ocds.award
 
     def rel(ocid, bids, awards, end_date=end):
-        return {"ocid": ocid, "tender": {"tenderPeriod": {"endDate": end_date}}, "bids": {"details": bids}, "awards": awards}
+        return {
+            "ocid": ocid,
+            "tender": {"tenderPeriod": {"endDate": end_date}},
+            "bids": {"details": bids},
+            "awards": awards,
+        }
 
     releases = [
         # the winner's valid bid is 1 s late → flagged; the loser B's late bid does not count
@@ -129,7 +137,9 @@ def test_r030_late_winning_bid(ocds):
         # no endDate string → skipped
         rel("noend", [b(["H"], date="2024-02-01T00:00:00Z")], [a(["H"])], end_date=None),
     ]
-    releases.append({"ocid": "noawards", "tender": {"tenderPeriod": {"endDate": end}}, "bids": {"details": [b(["I"], date="2025")]}})
+    releases.append(
+        {"ocid": "noawards", "tender": {"tenderPeriod": {"endDate": end}}, "bids": {"details": [b(["I"], date="2025")]}}
+    )
     out = ocds.run(releases, "[R030]\n")
     assert out["OCID"] == {"late": {"R030": 1.0}, "string": {"R030": 1.0}, "pending": {"R030": 1.0}}
     assert out["Tenderer"] == {"A": {"R030": 1.0}, "D": {"R030": 1.0}, "F": {"R030": 1.0}}

@@ -112,9 +112,9 @@ def test_price_comparison_filter(ocds):
     assert flagged("no_price_comparison_procurement_methods = Lottery\n") == {"plain", "auction"}
     # inc non-empty: details must be listed, and absent details fail
     assert flagged("price_comparison_procurement_methods = Auction\n") == {"auction"}
-    assert flagged("price_comparison_procurement_methods = Auction\nno_price_comparison_procurement_methods = Auction\n") == {
-        "auction"
-    }
+    assert flagged(
+        "price_comparison_procurement_methods = Auction\nno_price_comparison_procurement_methods = Auction\n"
+    ) == {"auction"}
 
 
 def test_zero_winner_amount_gives_non_finite_ratio(ocds):

@@ -104,3 +104,47 @@ def test_r036_lowest_bid_disqualified(ocds):
     out = ocds.run(releases, "[R036]\n")
     assert out["OCID"] == {k: {"R036": 1.0} for k in ("flag", "tie-first", "pending")}
     assert out["Meta"] == {}
+
+
+def test_r025_guard_fails_when_lower_fence_not_positive(ocds):
+    releases = [
+        process(ocds, "p1", "A", ["A", "B"]),
+        process(ocds, "p2", "A", ["A", "B", "C"]),
+        process(ocds, "p3", "A", ["A", "B", "C"]),
+        process(ocds, "p4", "C", ["B", "C"]),
+        process(ocds, "p5", "D", ["B", "D"]),
+    ]
+    # den A 3, B 5, C 3, D 1; ratios A 1, B 0, C 1/3, D 1
+    # Q1 of [0, 1/3, 1, 1]: h = 1.4167 → 0 + .4167·(1/3) = .1389; Q3 = 1; lower = .1389 − 1.2917 < 0 → guard fails
+    # top = Q([1,3,3,5], .75) = 3 + .5833·2 = 4.1667: B (den 5, ratio 0) would pass everything but the guard
+    out = ocds.run(releases, "[R025]\n")
+    assert "Tenderer" not in out
+    meta = out["Meta"]["R025"]
+    assert meta["q1"] == 0.1389 and meta["q3"] == 1.0 and meta["upper_fence"] == 4.1667
+    assert meta["lower_fence"] < 0
+    # with a fixed positive threshold only the threshold is checked: B is flagged
+    assert ocds.run(releases, "[R025]\nthreshold = 0.1\n")["Tenderer"] == {"B": {"R025": 0.0}}
+
+
+def test_r036_price_comparison(ocds):
+    b, a, r = ocds.bid, ocds.award, ocds.release
+    bids = [b(["A"], 100), b(["B"], 90, status="disqualified")]
+    releases = [
+        r("lottery", bids=bids, awards=[a(["A"])], procurementMethodDetails="Lottery"),
+        r("plain", bids=bids, awards=[a(["A"])]),
+    ]
+    out = ocds.run(releases, "no_price_comparison_procurement_methods = Lottery\n[R036]\n")
+    assert out["OCID"] == {"plain": {"R036": 1.0}}
+    out = ocds.run(releases, "price_comparison_procurement_methods = Lottery\n[R036]\n")
+    assert out["OCID"] == {"lottery": {"R036": 1.0}}
+
+
+def test_info_currency_mismatches_logs_only(ocds, caplog):
+    b, a, r = ocds.bid, ocds.award, ocds.release
+    releases = [r("x", bids=[b(["A"], 100), b(["B"], 90, status="disqualified", currency="EUR")], awards=[a(["A"])])]
+    with caplog.at_level("INFO", logger="yunshao.ocds.indicators"):
+        quiet = ocds.run(releases, "[R036]\n")
+        assert not any("currency" in m for m in caplog.messages)
+        loud = ocds.run(releases, "[output]\ninfo_currency_mismatches = true\n[R036]\n")
+    assert quiet == loud
+    assert any("1 bids ignored: currency other than the main currency USD" in m for m in caplog.messages)

@@ -6,7 +6,11 @@ def test_r035(ocds):
     disq = "disqualified"
     releases = [
         # V = {A} = awarded, D \ V = {B, C} → 2.0; A also had a disqualified bid, which D \ V drops
-        r("two", bids=[b(["A"]), b(["B"], status=disq), b(["C"], status=disq), b(["A"], status=disq)], awards=[a(["A"])]),
+        r(
+            "two",
+            bids=[b(["A"]), b(["B"], status=disq), b(["C"], status=disq), b(["A"], status=disq)],
+            awards=[a(["A"])],
+        ),
         r("one", bids=[b(["D"]), b(["E"], status=disq)], awards=[a(["D"])]),
         # two valid tenderers
         r("twovalid", bids=[b(["F"]), b(["G"]), b(["H"], status=disq)], awards=[a(["F"])]),
@@ -72,9 +76,12 @@ def test_r038_minimums_and_threshold(ocds):
     assert out["ProcuringEntity"] == {"P1": {"R038": 0.4}}
     assert out["Tenderer"] == {t: {"R038": 0.5} for t in ("T2", "T3", "T5")}
     assert out["Meta"] == {"R038": {"ProcuringEntity_upper_fence": 0.4, "Tenderer_upper_fence": 0.4}}
-    # minimum_contracting_processes counts submitted bids (quirk): P1 and P2 have 5 each
-    out = ocds.run(releases, "[R038]\nthreshold = 0.4\nminimum_contracting_processes = 6\nminimum_submitted_bids = 3\n")
-    assert out["Tenderer"] == {}  if "Tenderer" in out else True
+    # minimum_contracting_processes counts submitted bids (quirk): P1 and P2 have 5 each, kept at 5
+    out = ocds.run(releases, "[R038]\nthreshold = 0.4\nminimum_contracting_processes = 5\nminimum_submitted_bids = 3\n")
+    assert out["ProcuringEntity"] == {"P1": {"R038": 0.4}}
+    assert "Tenderer" not in out  # only T1 (3 bids, ratio 0) is kept
+    assert out["Meta"] == {"R038": {"ProcuringEntity_upper_fence": 0.4, "Tenderer_upper_fence": 0.4}}
+    out = ocds.run(releases, "[R038]\nthreshold = 0.4\nminimum_contracting_processes = 6\nminimum_submitted_bids = 4\n")
     assert "ProcuringEntity" not in out and "Tenderer" not in out
     assert out["Meta"] == {"R038": {}}
     # threshold 0 fails upper > 0

@@ -40,7 +40,9 @@ def test_spec_example():
     assert s.price_comparison_procurement_methods == ()
     assert s.excluded_procurement_method_details == ("Test Procedure",)
     assert s.indicators == {
-        "R003": R003Settings(threshold=10, procurement_methods=("open", "selective"), details_thresholds={"Compra Menor": 5}),
+        "R003": R003Settings(
+            threshold=10, procurement_methods=("open", "selective"), details_thresholds={"Compra Menor": 5}
+        ),
         "R024": FenceSettings(threshold=None),
         "R038": R038Settings(minimum_submitted_bids=3),
         "R048": R048Settings(digits=4),
@@ -64,7 +66,9 @@ def test_lists():
 
 
 def test_values_quotes_escapes_and_comments():
-    s = parse_settings('; comment\n# comment\n  # indented comment\ncurrency = "EUR"\n[R003.procurement_method_details]\nA\\=B = 3\n')
+    s = parse_settings(
+        '; comment\n# comment\n  # indented comment\ncurrency = "EUR"\n[R003.procurement_method_details]\nA\\=B = 3\n'
+    )
     assert s.currency == "EUR"
     assert s.indicators["R003"].details_thresholds == {"A=B": 3}
     s2 = parse_settings("currency = 'a\\tb'\n")

@@ -32,8 +32,11 @@ def stage_progress() -> Iterator[Callable[[str, str], None]]:
 def bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A bar for work whose size is known, fed with (done, total)."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
     ) as progress:
         task = progress.add_task(description, total=None)
 

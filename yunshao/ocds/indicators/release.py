@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 NOT_SUBMITTED = frozenset({"invited", "withdrawn"})
 FINAL_AWARD_STATUSES = frozenset({"active", "cancelled", "unsuccessful"})
@@ -21,7 +21,7 @@ def is_str(value: object) -> bool:
     return isinstance(value, str)
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
