@@ -10,7 +10,9 @@ import pytest
 
 def small_tables() -> dict[str, pd.DataFrame]:
     return {
-        "units": pd.DataFrame({"unit_id": ["U1", "U2"], "name": ["城东街道", "经济开发区"], "kind": ["township", "development_zone"]}),
+        "units": pd.DataFrame(
+            {"unit_id": ["U1", "U2"], "name": ["城东街道", "经济开发区"], "kind": ["township", "development_zone"]}
+        ),
         "people": pd.DataFrame({"person_id": ["A", "B"], "name": ["张三", "李四"]}),
         "projects": pd.DataFrame(
             {

@@ -69,9 +69,10 @@ def utf8_csv(path: Path, encodings: tuple[str, ...], scratch: Path) -> tuple[Pat
             if codecs.lookup(encoding).name == "utf-8":
                 return path, "utf-8"
             target = scratch / f"{path.stem}.utf8.csv"
-            with path.open("r", encoding=encoding, newline="") as src, target.open(
-                "w", encoding="utf-8", newline=""
-            ) as dst:
+            with (
+                path.open("r", encoding=encoding, newline="") as src,
+                target.open("w", encoding="utf-8", newline="") as dst,
+            ):
                 while text := src.read(_CHUNK):
                     dst.write(text)
             return target, encoding

@@ -68,9 +68,7 @@ def load_dataset(
     return report
 
 
-def load_frames(
-    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]
-) -> LoadReport:
+def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]) -> LoadReport:
     """Validate in-memory tables exactly as files would be: for tests, the API and the OCDS import."""
     unknown = set(frames) - set(TABLES)
     if unknown:

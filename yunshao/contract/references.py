@@ -8,12 +8,14 @@ from yunshao.contract.checks import q
 from yunshao.contract.schema import LABEL_ENTITIES, NODES_BY_DOMAIN, Table
 
 #: The table and key column each ``labels.entity_type`` points at.
-LABEL_TARGETS = {"project": ("projects", "project_id"), "post": ("posts", "post_id"), "tender": ("tenders", "tender_id")}
+LABEL_TARGETS = {
+    "project": ("projects", "project_id"),
+    "post": ("posts", "post_id"),
+    "tender": ("tenders", "tender_id"),
+}
 
 
-def reference_checks(
-    con: duckdb.DuckDBPyConnection, table: Table, present: set[str]
-) -> tuple[str, list[str]]:
+def reference_checks(con: duckdb.DuckDBPyConnection, table: Table, present: set[str]) -> tuple[str, list[str]]:
     """LEFT JOIN clauses and reason expressions for ``_typed_<table>`` aliased ``t``.
 
     A reference into a table that the dataset does not hold is not checked (the contract makes most
@@ -28,15 +30,15 @@ def reference_checks(
             continue
         source = f"_typed_{table.name}" if target == table.name else q(target)
         alias = f"r{i}"
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT {q(key)} AS k FROM {source}) {alias} ON t.{q(col.name)} = {alias}.k"
-        )
+        joins.append(f"LEFT JOIN (SELECT DISTINCT {q(key)} AS k FROM {source}) {alias} ON t.{q(col.name)} = {alias}.k")
         reasons.append(
             f"CASE WHEN t.{q(col.name)} IS NOT NULL AND {alias}.k IS NULL THEN "
             f"'{col.name} reference: ''' || t.{q(col.name)} || ''' not found in {target}.{key}' END"
         )
     if "node_matches_domain" in table.extra_checks and "projects" in present:
-        joins.append("LEFT JOIN (SELECT project_id AS pid, domain AS pdomain FROM projects) pd ON t.project_id = pd.pid")
+        joins.append(
+            "LEFT JOIN (SELECT project_id AS pid, domain AS pdomain FROM projects) pd ON t.project_id = pd.pid"
+        )
         prefix = " ".join(f"WHEN '{d}' THEN '{next(iter(n))[0]}'" for d, n in NODES_BY_DOMAIN.items())
         reasons.append(
             f"CASE WHEN pd.pdomain IS NOT NULL AND t.node IS NOT NULL AND LEFT(t.node, 1) <> CASE pd.pdomain "
