@@ -6,6 +6,7 @@ file and exit with code 2; tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out_console = Console()
+# wide enough for the top-projects table when the output goes to a file or a CI log
+out_console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
@@ -102,11 +104,20 @@ def features_list(fmt: Annotated[str, typer.Option("--format", help="table or js
 
 def _register_areas() -> None:
     """Each area owns its commands; the root app only mounts them."""
+    from yunshao.analytics.cli import report
     from yunshao.ocds.cli import app as ocds_app
     from yunshao.ocds.cli import screens
+    from yunshao.rules.cli import app as rules_app
+    from yunshao.serving.cli import keys_app, serve
+    from yunshao.training.cli import register as register_training
 
+    app.add_typer(rules_app, name="rules")
+    register_training(app)
+    app.command("report")(report)
     app.add_typer(ocds_app, name="ocds")
     app.command("screens")(screens)
+    app.command("serve")(serve)
+    app.add_typer(keys_app, name="keys")
 
 
 _register_areas()

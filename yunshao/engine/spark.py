@@ -54,6 +54,38 @@ def export_tables(
     return folder
 
 
+def referenced_tables(sql: str) -> set[str]:
+    """Tables and views a query reads (its own CTE names excluded), so only those are shipped to Spark."""
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
+
+
+class SparkMirror:
+    """Spark views mirroring DuckDB relations, exported once each, for running the same SQL on both."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, spark: SparkSession, folder: Path | None = None) -> None:
+        self.con = con
+        self.spark = spark
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="yunshao-spark-"))
+        self.exported: set[str] = set()
+
+    def ensure(self, tables: set[str]) -> None:
+        missing = sorted(tables - self.exported)
+        if missing:
+            export_tables(self.con, missing, self.spark, self.folder)
+            self.exported.update(missing)
+
+    def compare(self, sql: str, keys: list[str]) -> list[str]:
+        """Run ``sql`` on both engines and list the differences (empty when they agree)."""
+        self.ensure(referenced_tables(sql))
+        duck = self.con.execute(sql).df()
+        spark = run_on_spark(self.spark, sql)
+        return frames_equal(duck, spark, keys)
+
+
 def run_on_spark(spark: SparkSession, sql: str, view: str | None = None) -> pd.DataFrame:
     """Run DuckDB-dialect SQL on Spark; register the result as ``view`` when given."""
     frame = spark.sql(to_spark_sql(sql))

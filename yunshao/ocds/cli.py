@@ -15,7 +15,6 @@ import typer
 
 from yunshao.ocds.importer import import_releases
 from yunshao.ocds.indicators import SettingsError, compute_indicators_file, dumps, load_settings
-from yunshao.ocds.screens import ScreenInputError, screen_file
 
 app = typer.Typer(help="OCDS: import and red-flag indicators / OCDS 导入与红旗指标")
 
@@ -88,6 +87,8 @@ def screens(
     out: Annotated[Path, typer.Option("--out", help="Parquet file to write, one row per tender / 输出文件")],
 ) -> None:
     """Bid-rigging screens and collusion score per tender / 围标串标筛查与串通分数."""
+    from yunshao.ocds.screens import ScreenInputError, screen_file  # scikit-learn: loaded only when used
+
     try:
         result = screen_file(bids_csv, out)
     except ScreenInputError as exc:

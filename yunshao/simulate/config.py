@@ -25,8 +25,8 @@ TRAIL_START_END = day_of("2025-12-31")
 #: "Today": nothing happens after this day; unfinished trails are `ongoing`.
 SIM_END = day_of("2026-11-20")
 #: First and last month of social insurance records.
-SI_FIRST_MONTH = "2021-07"
-SI_LAST_MONTH = "2026-10"
+SI_FIRST_MONTH = "2022-01"
+SI_LAST_MONTH = "2026-11"
 #: Labels are decided in the last 18 months.
 LABEL_START = day_of("2025-05-20")
 
@@ -108,7 +108,8 @@ LOOKALIKE_P: dict[str, dict[str, float]] = {
         "honest_change_orders": 0.025,
         "cheap_single_bidder": 0.008,
         "relative_of_employee": 0.004,
-        "park_shared_ip": 0.010,
+        "park_shared_ip": 0.010,  # planned; any clean tender with two park firms is recorded
+        "phased_project": 0.008,
     },
     "procurement": {"cheap_single_bidder": 0.015, "relative_of_employee": 0.004, "park_shared_ip": 0.012},
     "subsidy": {},
