@@ -1,0 +1,81 @@
+"""Where the report's inputs come from: a run's store, a run's output files, or the dataset itself.
+
+The store (``RUN/yunshao.duckdb``) holds the validated contract tables, the warnings with their project and
+post, the scores and the inspectors' ``feedback``; it is attached read-only so that an API serving the
+same file keeps working. Without a store the dataset is loaded again and the run's Parquet outputs are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from yunshao.contract import ContractError, load_dataset
+from yunshao.engine import connect
+from yunshao.settings import Settings
+
+STORE_NAME = "yunshao.duckdb"
+RUN_FILES = ("warnings", "project_scores", "post_scores")
+
+
+@dataclass
+class Sources:
+    """An in-memory connection with the contract tables and run outputs visible under their own names."""
+
+    con: duckdb.DuckDBPyConnection
+    origin: dict[str, str] = field(default_factory=dict)  # table → where it was read from
+    notes: list[str] = field(default_factory=list)
+
+
+def open_sources(dataset: Path, run: Path, settings: Settings) -> Sources:
+    """Attach the run's store when it exists, else load ``dataset``; then add the run's output files."""
+    con = connect(None, settings.engine)
+    sources = Sources(con)
+    store = run / STORE_NAME
+    if store.exists():
+        _attach_store(sources, store)
+    if "projects" not in sources.origin:
+        report = load_dataset(Path(dataset), con, settings.load)
+        for table in report.present_tables:
+            sources.origin[table] = str(dataset)
+        if report.rows_quarantined:
+            sources.notes.append(f"{dataset}: {report.rows_quarantined} rows quarantined on load")
+    for name in RUN_FILES:
+        path = run / f"{name}.parquet"
+        if name not in sources.origin and path.exists():
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
+            sources.origin[name] = str(path)
+    if "warnings" not in sources.origin:
+        raise ContractError(f"{run}: no warnings found (neither {STORE_NAME} nor warnings.parquet)")
+    if "feedback" not in sources.origin:
+        _attach_api_feedback(sources, run, settings)
+    return sources
+
+
+def _attach_api_feedback(sources: Sources, run: Path, settings: Settings) -> None:
+    """The inspectors' feedback kept by the API in its SQLite state file beside the store, if any."""
+    try:
+        from yunshao.serving.feedback import attach_feedback, feedback_path
+    except ImportError:  # the serving extras are not installed: there is no API feedback to read
+        return
+    path = feedback_path(run, settings.serve.state_db)
+    if path.is_file():
+        attach_feedback(sources.con, path)
+        sources.origin["feedback"] = str(path)
+
+
+def _attach_store(sources: Sources, store: Path) -> None:
+    con = sources.con
+    try:
+        con.execute(f"ATTACH '{store}' AS store (READ_ONLY)")
+    except duckdb.Error as exc:
+        sources.notes.append(f"{store}: cannot be attached ({str(exc).splitlines()[0]}); using the files")
+        return
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store' AND table_schema = 'main'"
+    ).fetchall()
+    for (table,) in rows:
+        con.execute(f'CREATE OR REPLACE VIEW main."{table}" AS SELECT * FROM store.main."{table}"')
+        sources.origin[table] = str(store)
