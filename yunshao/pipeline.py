@@ -70,6 +70,7 @@ def run(
         with _stage(result, "load", on_stage):
             report = load_dataset(dataset, con, settings.load)
             result.load = load_summary(report)
+            result.load["feedback"] = _attach_feedback(con, out, settings)
         _run_stages(con, report, settings, result, rules_dirs, on_stage)
         with _stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
@@ -101,6 +102,17 @@ def _run_stages(
         )
     with _stage(result, "models", on_stage):
         result.scoring = _as_dict(score_run(con, settings))
+
+
+def _attach_feedback(con: duckdb.DuckDBPyConnection, out: Path, settings: Settings) -> int:
+    """Outcomes that inspectors posted through the API since the last run become labels of this one.
+
+    They live beside the store (the API never writes into it), so a new run over the same ``out``
+    closes the loop warning → check → feedback → retraining.
+    """
+    from yunshao.serving.feedback import attach_feedback, feedback_path
+
+    return attach_feedback(con, feedback_path(out, settings.serve.state_db))
 
 
 def load_summary(report: LoadReport) -> dict[str, Any]:

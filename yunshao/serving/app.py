@@ -1,0 +1,147 @@
+"""The FastAPI app: ``create_app(settings)`` wires the store, keys, audit, feedback, model and routes.
+
+Everything heavy (the store, the model, the scoring connection) is opened once in the lifespan, before
+the first request, and closed after the last.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+
+import yunshao
+from yunshao.serving import feedback as feedback_mod
+from yunshao.serving.api.deps import NotLoggedIn
+from yunshao.serving.api.routes import feedback, health, pages, posts, projects, score, warnings
+from yunshao.serving.batcher import MicroBatcher
+from yunshao.serving.bundles import bundle_keys
+from yunshao.serving.core import audit as audit_mod
+from yunshao.serving.core.config import resolve
+from yunshao.serving.core.metrics import Metrics, MetricsMiddleware
+from yunshao.serving.core.sqlite import SqliteFile
+from yunshao.serving.keys import KeyStore
+from yunshao.serving.model import load_model, score_fn
+from yunshao.serving.models.contract_rows import ProjectBundle
+from yunshao.serving.scoring import ScoreFn, ScoringEngine
+from yunshao.serving.store import Store
+from yunshao.settings import Settings
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
+    """The app over ``settings.serve.store``; ``scorer`` replaces the loaded model (tests)."""
+    config = resolve(settings)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = app.state
+        state.store = Store(config.store, settings.engine)
+        state.keys = KeyStore(config.keys_db)
+        db = SqliteFile(config.state_db, audit_mod.SCHEMA + feedback_mod.SCHEMA)
+        state.audit = audit_mod.AuditLog(db)
+        state.feedback = feedback_mod.FeedbackStore(db)
+        state.notes, state.engine, state.batcher, state.model_version = [], None, None, None
+        _start_scoring(app, settings, scorer)
+        if state.batcher is not None:
+            await state.batcher.start()
+        try:
+            yield
+        finally:
+            if state.batcher is not None:
+                await state.batcher.stop()
+            if state.engine is not None:
+                state.engine.close()
+            state.store.close()
+
+    app = FastAPI(
+        title="yunshao 云哨 API",
+        version=yunshao.__version__,
+        summary="Risk scores, rule hits with evidence and guides, and feedback on checks",
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.metrics = metrics
+    app.state.batcher = None
+    for module in (score, projects, posts, warnings, feedback):
+        app.include_router(module.router, prefix="/v1")
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_middleware(app, settings, metrics)
+
+    @app.exception_handler(NotLoggedIn)
+    async def to_login(request: Request, exc: NotLoggedIn) -> Response:
+        return RedirectResponse(f"/pages/login?next={request.url.path}", status_code=303)
+
+    return app
+
+
+def _install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    """Order (outermost last): body limit inside CORS inside metrics, so every reply is counted."""
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.serve.max_body_bytes)
+    if settings.serve.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.serve.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["X-API-Key", "Content-Type"],
+        )
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+
+def _start_scoring(app: FastAPI, settings: Settings, scorer: ScoreFn | None) -> None:
+    """The scoring engine and its batcher, warmed with one of the store's own projects; notes say why not."""
+    state = app.state
+    fn = scorer
+    if fn is None:
+        loaded, notes = load_model(settings, state.config.store)
+        state.notes.extend(notes)
+        if loaded is None:
+            return
+        fn, state.model_version = score_fn(loaded, settings), loaded.version
+    try:
+        engine = ScoringEngine(state.config.store, settings, fn, model_version=state.model_version)
+        _warm(engine, state.store)
+    except Exception as exc:  # the pages and reads still work; /health and 503 say why scoring does not
+        state.notes.append(f"scoring unavailable: {type(exc).__name__}: {exc}")
+        return
+    state.engine = engine
+
+    def run(items: list[tuple[BaseModel, str]]) -> list[dict[str, Any]]:
+        by_lang: dict[str, list[int]] = defaultdict(list)
+        for i, (_, lang) in enumerate(items):
+            by_lang[lang].append(i)
+        out: list[dict[str, Any]] = [{} for _ in items]
+        for lang, idx in by_lang.items():
+            for i, result in zip(idx, engine.score([items[i][0] for i in idx], lang=lang), strict=True):
+                out[i] = result
+        return out
+
+    state.batcher = MicroBatcher(
+        run,
+        max_items=settings.serve.max_batch_bundles,
+        keys=lambda item: bundle_keys(item[0]),
+        on_batch=state.metrics.batch_size.observe,
+    )
+
+
+def _warm(engine: ScoringEngine, store: Store) -> None:
+    """Score one stored project so that catalogs are read and every statement has run once."""
+    rows = store.rows("warm_project")
+    if not rows:
+        return
+    body = store.bundle(str(rows[0]["project_id"]))
+    if body is not None:
+        engine.score([ProjectBundle.model_validate(body)])

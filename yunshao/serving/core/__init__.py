@@ -1,0 +1,1 @@
+"""Configuration, security, audit, metrics and masking shared by the routes."""

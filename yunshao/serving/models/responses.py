@@ -1,0 +1,124 @@
+"""Request and response models of the API (what /docs shows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from yunshao.contract.schema import OUTCOMES
+
+T = TypeVar("T")
+
+
+class RuleHit(BaseModel):
+    """A warning: the rule that fired, its evidence and the guide (核查指引) to check it."""
+
+    warning_id: str
+    entity_type: str
+    entity_id: str
+    rule_id: str
+    severity: Literal["red", "yellow"]
+    evidence: Any = Field(description="what the rule saw (JSON)")
+    guide: str | None = Field(default=None, description="核查指引: what to check and how")
+    project_id: str | None = None
+    scheme: str | None = None
+    post_id: str | None = None
+
+
+class Factor(BaseModel):
+    """One of the factors that moved the score most (SHAP value with a model, exact share without)."""
+
+    feature: str
+    feature_zh: str | None = None
+    feature_en: str | None = None
+    value: float | None = None
+    contribution: float
+
+
+class ScoreResult(BaseModel):
+    project_id: str
+    risk_score: float | None = Field(description="0–100, higher is riskier")
+    level: Literal["red", "yellow", "green"] | None
+    anomaly_score: float | None
+    model_score: float | None = Field(description="null when no model is loaded")
+    rule_hits: list[RuleHit]
+    top_factors: list[Factor]
+    model_version: str | None = None
+
+
+class ScoreBatch(BaseModel):
+    count: int
+    results: list[ScoreResult]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+class WarningItem(RuleHit):
+    project_name: str | None = None
+    domain: str | None = None
+    unit_id: str | None = None
+    unit_name: str | None = None
+    risk_score: float | None = None
+    level: str | None = None
+    last_event_at: str | None = Field(default=None, description="latest trail event of the project")
+
+
+class FeedbackIn(BaseModel):
+    """The outcome of checking a warning, project, post or tender."""
+
+    entity_type: Literal["project", "post", "tender", "warning"]
+    entity_id: str = Field(min_length=1, max_length=200)
+    outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    scheme: str | None = Field(default=None, max_length=100, description="scheme code, e.g. bid_rigging")
+    note: str | None = Field(default=None, max_length=4000)
+    who: str | None = Field(default=None, max_length=200, description="the inspector; default: the key's name")
+    decided_at: dt.datetime | None = Field(default=None, description="default: now (Asia/Shanghai)")
+    client_key: str = Field(
+        min_length=8, max_length=128, description="idempotency key: a retry with the same key stores nothing new"
+    )
+
+
+class FeedbackOut(BaseModel):
+    feedback_id: int
+    client_key: str
+    entity_type: str
+    entity_id: str
+    warning_id: str | None
+    outcome: str
+    scheme: str | None
+    note: str | None
+    who: str
+    key_id: str
+    decided_at: str
+    received_at: str
+    created: bool = Field(description="false when this client key had already been stored")
+
+
+class ProjectDetail(BaseModel):
+    project: dict[str, Any] = Field(description="the project's columns, its unit and its latest scores")
+    trail: list[dict[str, Any]] = Field(description="the trail (行权轨迹), oldest first")
+    tenders: list[dict[str, Any]]
+    warnings: list[RuleHit]
+    feedback: list[dict[str, Any]]
+
+
+class PostDetail(BaseModel):
+    post: dict[str, Any]
+    holders: list[dict[str, Any]]
+    projects: list[dict[str, Any]]
+    warnings: list[RuleHit]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    store: str
+    scoring: bool
+    model_version: str | None
+    notes: list[str]

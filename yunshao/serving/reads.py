@@ -1,0 +1,63 @@
+"""Reads of projects, posts and warnings as a caller may see them, each written to the audit log first.
+
+Shared by the JSON routes and the pages so that masking and auditing cannot differ between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from yunshao.serving.api.deps import Caller
+from yunshao.serving.core.audit import AuditLog
+from yunshao.serving.feedback import FeedbackStore
+from yunshao.serving.store import Store
+
+
+def _audit(audit: AuditLog, caller: Caller, action: str, entities: list[tuple[str, str]], path: str) -> None:
+    key = caller.key
+    audit.record(key_id=key.key_id, key_name=key.name, role=key.role, action=action, entities=entities, path=path)
+
+
+def read_project(
+    store: Store, audit: AuditLog, feedback: FeedbackStore, caller: Caller, project_id: str, path: str
+) -> dict[str, Any] | None:
+    detail = store.project(project_id)
+    if detail is None:
+        return None
+    persons = sorted({str(r["person_id"]) for r in detail["trail"] if r.get("person_id")})
+    _audit(audit, caller, "read", [("project", project_id), *(("person", p) for p in persons)], path)
+    detail["feedback"] = feedback.for_entity("project", project_id)
+    return caller.shown(detail, store.people_names)
+
+
+def read_post(store: Store, audit: AuditLog, caller: Caller, post_id: str, path: str) -> dict[str, Any] | None:
+    detail = store.post(post_id)
+    if detail is None:
+        return None
+    persons = sorted({str(r["person_id"]) for r in detail["holders"] if r.get("person_id")})
+    _audit(audit, caller, "read", [("post", post_id), *(("person", p) for p in persons)], path)
+    return caller.shown(detail, store.people_names)
+
+
+def list_warnings(
+    store: Store,
+    audit: AuditLog,
+    caller: Caller,
+    *,
+    level: str | None,
+    unit: str | None,
+    rule: str | None,
+    domain: str | None,
+    since: dt.datetime | None,
+    page: int,
+    page_size: int,
+    path: str,
+) -> dict[str, Any]:
+    items, total = store.warnings(
+        level=level, unit=unit, rule=rule, domain=domain, since=since, limit=page_size, offset=(page - 1) * page_size
+    )
+    projects = sorted({str(w["project_id"]) for w in items if w.get("project_id")})
+    _audit(audit, caller, "list", [("project", p) for p in projects], path)
+    shown = caller.shown(items, store.people_names)
+    return {"items": shown, "total": total, "page": page, "page_size": page_size}

@@ -1,0 +1,255 @@
+"""Read access to the store that ``yunshao run`` wrote (OUT/yunshao.duckdb), opened read-only.
+
+The store is attached read-only to an in-memory database, so several workers (and a reader such as a
+notebook) can share the file. A contract table the dataset did not hold is absent from the store; an
+empty stand-in with the contract's columns is created in memory so that every query stays valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yunshao.contract.checks import q
+from yunshao.contract.schema import TABLES
+from yunshao.engine import connect, read_sql_file
+from yunshao.engine.duck import table_names
+from yunshao.settings import EngineSettings
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+#: Output tables of a run, as /tmp/interfaces.md declares them (stand-ins when a run wrote none).
+OUTPUT_TABLES: dict[str, dict[str, str]] = {
+    "warnings": {
+        "warning_id": "VARCHAR",
+        "entity_type": "VARCHAR",
+        "entity_id": "VARCHAR",
+        "rule_id": "VARCHAR",
+        "severity": "VARCHAR",
+        "evidence": "VARCHAR",
+        "guide": "VARCHAR",
+        "project_id": "VARCHAR",
+        "scheme": "VARCHAR",
+        "post_id": "VARCHAR",
+    },
+    "project_scores": {
+        "project_id": "VARCHAR",
+        "risk_score": "DOUBLE",
+        "level": "VARCHAR",
+        "rule_hits": "VARCHAR[]",
+        "anomaly_score": "DOUBLE",
+        "model_score": "DOUBLE",
+        "top_factors": "VARCHAR",
+    },
+    "post_scores": {
+        "post_id": "VARCHAR",
+        "risk_score": "DOUBLE",
+        "level": "VARCHAR",
+        "warning_count": "BIGINT",
+        "top_factors": "VARCHAR",
+    },
+}
+
+
+@cache
+def sql(name: str) -> str:
+    """The body of ``serving/sql/<name>.sql``."""
+    return read_sql_file(SQL_DIR / f"{name}.sql").body
+
+
+def open_store(path: Path, engine: EngineSettings | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the store attached read-only as ``store`` and searched first."""
+    con = connect(None, engine or EngineSettings())
+    con.execute(f"ATTACH {_lit(str(path))} AS store (READ_ONLY)")
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'"
+        ).fetchall()
+    }
+    for name, table in TABLES.items():
+        if name not in present:
+            cols = ", ".join(f"{q(c.name)} {c.duckdb_type}" for c in table.columns)
+            con.execute(f"CREATE TABLE memory.main.{q(name)} ({cols})")
+    for name, columns in OUTPUT_TABLES.items():
+        if name not in present:
+            cols = ", ".join(f"{q(c)} {t}" for c, t in columns.items())
+            con.execute(f"CREATE TABLE memory.main.{q(name)} ({cols})")
+    con.execute("SET search_path = 'store.main,memory.main'")
+    return con
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+class Store:
+    """Queries over the latest run; one cursor per call so that threads never share one."""
+
+    def __init__(self, path: Path, engine: EngineSettings | None = None) -> None:
+        self.path = Path(path)
+        self._con = open_store(self.path, engine)
+        self._lock = threading.Lock()
+        self.present_tables = self._present()
+        self.run_info = _run_info(self.path.parent / "run.json")
+        self.people_names = self._people_names()
+
+    def _people_names(self) -> frozenset[str]:
+        """Every person's name, to mask where a rule's evidence quotes one."""
+        rows = self._con.execute("SELECT DISTINCT name FROM people WHERE length(name) >= 2").fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
+    def _present(self) -> set[str]:
+        rows = self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'"
+        ).fetchall()
+        return {r[0] for r in rows} & set(TABLES)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            cur = self._con.cursor()
+        cur.execute("SET search_path = 'store.main,memory.main'")
+        return cur
+
+    def rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of the named query as dicts (JSON-ready values)."""
+        cur = self.cursor()
+        try:
+            result = cur.execute(sql(name), params)
+            cols = [d[0] for d in result.description or []]
+            return [{c: _jsonable(v) for c, v in zip(cols, row, strict=True)} for row in result.fetchall()]
+        finally:
+            cur.close()
+
+    def warnings(
+        self,
+        *,
+        level: str | None = None,
+        unit: str | None = None,
+        rule: str | None = None,
+        domain: str | None = None,
+        since: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        rows = self.rows(
+            "warnings_list", level=level, unit=unit, rule=rule, domain=domain, since=since, limit=limit, offset=offset
+        )
+        total = int(rows[0]["total"]) if rows else self._count_beyond(level, unit, rule, domain, since)
+        for r in rows:
+            r.pop("total")
+            r["evidence"] = parse_json(r["evidence"])
+        return rows, total
+
+    def _count_beyond(self, level: Any, unit: Any, rule: Any, domain: Any, since: Any) -> int:
+        """Total when the requested page is past the end (the window count has no row to ride on)."""
+        rows = self.rows(
+            "warnings_list", level=level, unit=unit, rule=rule, domain=domain, since=since, limit=1, offset=0
+        )
+        return int(rows[0]["total"]) if rows else 0
+
+    def project(self, project_id: str) -> dict[str, Any] | None:
+        found = self.rows("project", project_id=project_id)
+        if not found:
+            return None
+        project = found[0]
+        project["top_factors"] = parse_json(project.get("top_factors"))
+        warnings = self.rows("entity_warnings", project_id=project_id, post_id=None)
+        for w in warnings:
+            w["evidence"] = parse_json(w["evidence"])
+        return {
+            "project": project,
+            "trail": self.rows("project_trail", project_id=project_id),
+            "tenders": self.rows("project_tenders", project_id=project_id),
+            "warnings": warnings,
+        }
+
+    def post(self, post_id: str) -> dict[str, Any] | None:
+        found = self.rows("post", post_id=post_id)
+        if not found:
+            return None
+        post = found[0]
+        post["top_factors"] = parse_json(post.get("top_factors"))
+        warnings = self.rows("entity_warnings", project_id=None, post_id=post_id)
+        for w in warnings:
+            w["evidence"] = parse_json(w["evidence"])
+        return {
+            "post": post,
+            "holders": self.rows("post_holders", post_id=post_id),
+            "projects": self.rows("post_projects", post_id=post_id),
+            "warnings": warnings,
+        }
+
+    def bundle(self, project_id: str) -> dict[str, Any] | None:
+        """A project's rows in the per-project tables, shaped as the body of POST /v1/score."""
+        from yunshao.serving.models.contract_rows import BUNDLE_TABLES
+
+        cur = self.cursor()
+        try:
+            out: dict[str, Any] = {}
+            for name in BUNDLE_TABLES:
+                cols = ", ".join(f"x.{q(c)}" for c in TABLES[name].column_names)
+                if name == "bids":
+                    where = "x.tender_id IN (SELECT tender_id FROM tenders WHERE project_id = $pid)"
+                elif name == "performance":
+                    where = "x.agreement_id IN (SELECT agreement_id FROM agreements WHERE project_id = $pid)"
+                else:
+                    where = "x.project_id = $pid"
+                result = cur.execute(f"SELECT {cols} FROM {q(name)} x WHERE {where}", {"pid": project_id})
+                names = [d[0] for d in result.description or []]
+                out[name] = [
+                    {c: _jsonable(v) for c, v in zip(names, row, strict=True) if v is not None}
+                    for row in result.fetchall()
+                ]
+        finally:
+            cur.close()
+        projects = out.pop("projects")
+        if not projects:
+            return None
+        return {"project": projects[0], **{k: v for k, v in out.items() if v}}
+
+    def find_entity(self, entity_type: str, entity_id: str) -> dict[str, Any] | None:
+        found = self.rows("entity_exists", entity_type=entity_type, entity_id=entity_id)
+        return found[0] if found else None
+
+    def table_names(self) -> set[str]:
+        cur = self.cursor()
+        try:
+            return table_names(cur)
+        finally:
+            cur.close()
+
+
+def parse_json(text: Any) -> Any:
+    """Evidence and factors are JSON text in the store; a value that is not JSON is returned as it is."""
+    if text is None or not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _run_info(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
