@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +51,7 @@ class FeatureSettings(BaseModel):
     split_band_pct: float = Field(
         default=0.2, description="a budget this share below the tender threshold is 'just below'"
     )
+    land_min_peers: int = Field(default=3, description="fewest peer parcels for a land price comparison")
 
 
 class RuleSettings(BaseModel):
@@ -92,29 +93,88 @@ class ModelSettings(BaseModel):
 
 
 class ServeSettings(BaseModel):
-    """The scoring API and the inspectors' pages."""
+    """The scoring API and the inspectors' pages (yunshao/serving, docs/api.md)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
     store: Path | None = Field(default=None, description="DuckDB store written by `yunshao run`")
-    keys_db: Path = Path("yunshao-keys.duckdb")
-    max_body_bytes: int = 5_000_000
-    cors_origins: list[str] = Field(default_factory=list)
+    keys_db: Path = Field(
+        default=Path("yunshao-keys.sqlite"), description="SQLite file of hashed API keys (`yunshao keys`)"
+    )
+    state_db: Path | None = Field(
+        default=None,
+        description="SQLite file of feedback and the audit log; None = yunshao-serving.sqlite beside the store",
+    )
+    max_body_bytes: int = Field(default=64_000_000, description="larger request bodies get 413")
+    max_batch_bundles: int = Field(default=5_000, description="bundles accepted by one POST /v1/score/batch")
+    cors_origins: list[str] = Field(default_factory=list, description="CORS is closed unless origins are listed")
+    lang: Literal["zh", "en"] = Field(default="zh", description="default language of the pages")
+    page_size: int = Field(default=50, description="default page size of lists")
+    max_page_size: int = 500
+    neighbour_projects: int = Field(
+        default=200, description="store projects taken as peers of a scored bundle (same unit, same companies)"
+    )
+    workers: int = Field(default=1, description="uvicorn worker processes")
 
 
 class ReportSettings(BaseModel):
-    """The unit integrity index (廉情指数) and supervision analytics."""
+    """The unit integrity index (廉情指数) and supervision analytics (docs/analytics.md).
 
-    green_min: float = 80.0
-    yellow_min: float = 60.0
+    Index = 100 × Σ wᵢ·sᵢ / Σ wᵢ over the components a unit has data for; each sᵢ is in [0, 1], 1 = clean.
+    """
+
+    green_min: float = Field(default=80.0, description="index at or above which a unit is green")
+    yellow_min: float = Field(default=60.0, description="index at or above which a unit is yellow")
+    band_mode: Literal["score", "rank"] = Field(
+        default="rank",
+        description="rank: 桐庐 practice, the lowest-ranked units red/yellow; score: by green_min/yellow_min",
+    )
+    rank_within: Literal["kind", "all"] = Field(
+        default="kind", description="rank units among units of the same kind (乡镇 with 乡镇) or all together"
+    )
+    min_projects: int = Field(default=3, ge=1, description="projects a unit needs in a period to be ranked")
+    rank_red_share: float = Field(default=1 / 7, ge=0, le=1, description="rank mode: share of units red")
+    rank_yellow_share: float = Field(default=1 / 7, ge=0, le=1, description="rank mode: share yellow")
+    weight_warning: float = Field(default=35.0, ge=0, description="预警率: weighted warnings per 100 projects")
+    weight_confirmed: float = Field(default=30.0, ge=0, description="查实率: confirmed problems per 100 projects")
+    weight_rectified: float = Field(default=20.0, ge=0, description="整改率 (proxy: confirmed rule not recurring)")
+    weight_disposed: float = Field(default=15.0, ge=0, description="处置率 (proxy: warnings with an outcome)")
+    warning_rate_cap: float | None = Field(
+        default=None,
+        gt=0,
+        description="weighted warnings per 100 projects that score 0; None = twice the rate of all units together",
+    )
+    confirmed_rate_cap: float | None = Field(
+        default=None,
+        gt=0,
+        description="confirmed problems per 100 projects that score 0; None = twice the rate of all units together",
+    )
+    auto_cap_multiple: float = Field(default=2.0, gt=1, description="cap = this × the all-units rate when unset")
+    red_weight: float = Field(default=2.0, ge=0, description="a red warning counts as this many yellow ones")
+    partial_weight: float = Field(default=1.0, ge=0, le=1, description="weight of a 'partial' (部分属实) outcome")
+    recurring_min_months: int = Field(default=3, ge=2, description="months with hits that make a 高频问题")
+    review_min_decided: int = Field(default=5, ge=1, description="decided hits before 'never confirmed' counts")
+    trend_months: int = Field(default=3, ge=1, description="months compared with the months before for a trend")
+    trend_ratio: float = Field(default=1.25, gt=1, description="rate ratio beyond which a trend rises or falls")
+    high_risk_min_projects: int = Field(default=3, ge=1, description="handled projects before 高风险岗位 counts")
+    high_risk_share: float = Field(default=0.5, ge=0, le=1, description="warned share of handled projects: 高风险")
+    html_rows: int = Field(default=30, ge=1, description="rows shown per ranked table in the HTML report")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ReportSettings:
+        if self.yellow_min > self.green_min:
+            raise ValueError("report.yellow_min must not exceed report.green_min")
+        if self.weight_warning + self.weight_confirmed + self.weight_rectified + self.weight_disposed <= 0:
+            raise ValueError("report: at least one index weight must be positive")
+        if self.rank_red_share + self.rank_yellow_share > 1:
+            raise ValueError("report: rank_red_share + rank_yellow_share must not exceed 1")
+        return self
 
 
 class Settings(BaseSettings):
     """All of yunshao's configuration."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="YUNSHAO_", env_nested_delimiter="__", env_file=".env", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="YUNSHAO_", env_nested_delimiter="__", env_file=".env", extra="ignore")
 
     lang: Literal["zh", "en"] = "zh"
     engine: EngineSettings = EngineSettings()

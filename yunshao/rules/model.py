@@ -23,7 +23,8 @@ Stage = Literal["detect", "escalate"]
 ADDRESS_COLUMNS = ("entity_id", "project_id", "post_id")
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}(-[A-Z0-9]{1,8}){1,3}$")
 SCHEME = re.compile(r"^[a-z][a-z_]{2,40}$")
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+SQL_PARAM = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 class RuleError(ValueError):

@@ -1,0 +1,11 @@
+"""The rule catalog (预警规则库): declarative warning models run by DuckDB over the contract tables.
+
+One YAML file per rule (``catalog/<area>/<ID>.yaml``) declares its SQL, severity, legal basis and
+the inspector's guide; ``run_rules`` turns every hit into a row of the ``warnings`` table.
+"""
+
+from yunshao.rules.loader import load_rules
+from yunshao.rules.model import Rule, RuleError
+from yunshao.rules.runner import RuleReport, run_rules
+
+__all__ = ["Rule", "RuleError", "RuleReport", "load_rules", "run_rules"]

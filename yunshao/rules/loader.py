@@ -1,0 +1,189 @@
+"""Find, read and validate rule files before anything runs.
+
+A rule is checked against an empty copy of the contract (every table, no rows): DuckDB binds its SQL,
+so a misspelt column or a syntax error is refused at start naming the file, not discovered mid-run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from yunshao.contract.schema import TABLES
+from yunshao.engine import read_sql_file, render_sql
+from yunshao.rules.model import PLACEHOLDER, SQL_PARAM, Rule, RuleError, parse_rule
+from yunshao.rules.params import global_params
+from yunshao.settings import RuleSettings
+
+PACKAGE = Path(__file__).parent
+CATALOG = PACKAGE / "catalog"
+SHARED = PACKAGE / "shared"
+
+#: The warnings table, as escalation rules read it.
+WARNINGS_COLUMNS = {
+    "warning_id": "VARCHAR",
+    "entity_type": "VARCHAR",
+    "entity_id": "VARCHAR",
+    "rule_id": "VARCHAR",
+    "severity": "VARCHAR",
+    "evidence": "VARCHAR",
+    "guide": "VARCHAR",
+    "project_id": "VARCHAR",
+    "scheme": "VARCHAR",
+    "post_id": "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """A sub-query several rules share (e.g. bidder pairs per tender), created once per run."""
+
+    name: str
+    requires: tuple[str, ...]
+    sql: str
+    when_absent: str | None = None  # the view's body when its tables are absent (e.g. an empty table)
+
+
+def read_rule_file(path: Path) -> Rule:
+    """One rule from YAML; its SQL inline under ``sql:`` or in the sibling ``<ID>.sql``."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: <yaml>: not valid YAML: {exc}") from None
+    sibling = path.with_suffix(".sql")
+    if isinstance(data, dict) and "sql" not in data and sibling.exists():
+        data["sql"] = read_sql_file(sibling).body.strip()
+    return parse_rule(data, path)
+
+
+def rule_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise RuleError(f"{folder}: <folder>: rules folder not found")
+    return sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")])
+
+
+@cache
+def shared_views() -> tuple[SharedView, ...]:
+    views = []
+    for path in sorted(SHARED.glob("*.sql")):
+        sql_file = read_sql_file(path)
+        header = sql_file.header
+        views.append(
+            SharedView(path.stem, tuple(header.get("requires", [])), sql_file.body.strip(), header.get("when_absent"))
+        )
+    return tuple(views)
+
+
+def create_shared_views(
+    con: duckdb.DuckDBPyConnection, available: set[str], settings: RuleSettings | None = None
+) -> set[str]:
+    """Create the shared sub-queries whose tables are available; returns their names.
+
+    They are materialised as temp tables, once per run: a dozen rules read ``bid_facts`` and recomputing
+    the join for each would cost more than holding it. They see the region-wide parameters (the
+    tendering thresholds), never per-rule ones.
+    """
+    params = global_params(settings or RuleSettings())
+    made: set[str] = set()
+    pending = list(shared_views())
+    while pending:  # views may build on views: create each once its inputs exist, else its fallback
+        ready = [v for v in pending if set(v.requires) <= available | made]
+        fallback = not ready
+        if fallback:
+            ready = [v for v in pending if v.when_absent is not None]
+            if not ready:
+                break
+        for view in ready:
+            body = view.when_absent if fallback else view.sql
+            assert body is not None
+            sql = render_sql(body, params, source=f"{SHARED / view.name}.sql")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {view.name} AS {sql}")
+            made.add(view.name)
+            pending.remove(view)
+    return made
+
+
+def load_rules(
+    extra_dirs: Sequence[Path] = (), *, builtin: bool = True, settings: RuleSettings | None = None
+) -> list[Rule]:
+    """The built-in catalog plus user folders, every rule validated; duplicate ids are refused."""
+    paths = [*(rule_files(CATALOG) if builtin else []), *(p for d in extra_dirs for p in rule_files(Path(d)))]
+    stamp = tuple((str(p), p.stat().st_mtime_ns, _mtime(p.with_suffix(".sql"))) for p in paths)
+    return list(_load_validated(stamp, (settings or RuleSettings()).model_dump_json()))
+
+
+def _mtime(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
+@lru_cache(maxsize=16)
+def _load_validated(stamp: tuple[tuple[str, int, int], ...], settings_json: str) -> tuple[Rule, ...]:
+    """Parsing and binding ~80 rules takes a second; unchanged files under unchanged settings are reused."""
+    rules = [read_rule_file(Path(p)) for p, _, _ in stamp]
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{rule.path}: id: '{rule.id}' is already declared in {seen[rule.id]}")
+        seen[rule.id] = rule.path
+    validate_sql(rules, RuleSettings.model_validate_json(settings_json))
+    return tuple(rules)
+
+
+def validate_sql(rules: Iterable[Rule], settings: RuleSettings) -> None:
+    """Bind every rule's SQL against an empty contract; check its columns, params and guide."""
+    con = _empty_contract(settings)
+    regional = global_params(settings)
+    for rule in rules:
+        _check_rule_sql(con, rule, regional)
+    con.close()
+
+
+def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    for table in TABLES.values():
+        cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
+        con.execute(f'CREATE TABLE "{table.name}" ({cols})')
+    cols = ", ".join(f"{k} {v}" for k, v in WARNINGS_COLUMNS.items())
+    con.execute(f"CREATE TABLE warnings ({cols})")
+    create_shared_views(con, set(TABLES), settings)
+    return con
+
+
+def _check_rule_sql(con: duckdb.DuckDBPyConnection, rule: Rule, regional: dict[str, object]) -> None:
+    where = f"{rule.path}: "
+    known = {*TABLES, "warnings", *(v.name for v in shared_views())}
+    unknown = [t for t in rule.requires if t not in known and not t.startswith("features_")]
+    if unknown:
+        raise RuleError(f"{where}requires: unknown table(s) {', '.join(unknown)}")
+    undeclared = sorted(set(SQL_PARAM.findall(rule.sql)) - set(rule.params))
+    if undeclared:
+        raise RuleError(f"{where}sql: parameter(s) {', '.join(undeclared)} not declared under params")
+    values = {k: regional.get(k, p.default) for k, p in rule.params.items()}
+    sql = render_sql(rule.sql, values, source=str(rule.path))
+    if any(t.startswith("features_") for t in rule.requires):
+        try:
+            con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise RuleError(f"{where}sql: {str(exc).splitlines()[0]}") from None
+        return
+    try:
+        columns = [r[0] for r in con.execute(f"DESCRIBE ({sql})").fetchall()]
+    except duckdb.Error as exc:
+        raise RuleError(f"{where}sql: {str(exc).splitlines()[0]}") from None
+    if "entity_id" not in columns:
+        raise RuleError(f"{where}sql: the query must return an entity_id column (it returns {columns})")
+    missing = [k for k in rule.key if k not in columns]
+    if missing:
+        raise RuleError(f"{where}key: column(s) {', '.join(missing)} not returned by the sql")
+    evidence = set(columns)
+    for lang in ("zh", "en"):
+        text = getattr(rule.guide, lang)
+        for field in ("what", "how"):
+            bad = sorted(set(PLACEHOLDER.findall(getattr(text, field))) - evidence)
+            if bad:
+                raise RuleError(f"{where}guide.{lang}.{field}: {{{bad[0]}}} is not a column of the sql")

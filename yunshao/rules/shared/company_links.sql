@@ -1,0 +1,9 @@
+/* ---
+requires: [company_people]
+zh: 因同一法定代表人、股东或董事而相互关联的企业对（集团内企业）
+en: pairs of companies linked by a common legal representative, shareholder or director (one group)
+--- */
+SELECT DISTINCT a.company_id AS company_a, b.company_id AS company_b
+FROM company_people a
+JOIN company_people b ON a.person_id = b.person_id AND a.company_id <> b.company_id
+WHERE a.role IN ('legal_rep', 'shareholder', 'director') AND b.role IN ('legal_rep', 'shareholder', 'director')
