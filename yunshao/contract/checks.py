@@ -23,8 +23,14 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _present(src: str) -> str:
-    return f"({src} IS NOT NULL AND NULLIF(TRIM(CAST({src} AS VARCHAR)), '') IS NOT NULL)"
+_NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")
+
+
+def _present(src: str, src_type: str) -> str:
+    """A value was given: not NULL and, for text, not blank (typed Parquet columns skip the text pass)."""
+    if src_type != "VARCHAR":
+        return f"({src} IS NOT NULL)"
+    return f"(NULLIF(TRIM({src}), '') IS NOT NULL)"
 
 
 def _shown(src: str) -> str:
@@ -60,6 +66,8 @@ def typed_expr(col: Column, src_type: str | None) -> str:
         if src_type == "BOOLEAN":
             return src
         return f"CASE LOWER({text}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
+    if src_type.split("(")[0] in _NUMERIC_TYPES or src_type.startswith("DECIMAL"):
+        return f"TRY_CAST({src} AS {col.duckdb_type})"  # typed Parquet: no round trip through text
     return f"TRY_CAST({text} AS {col.duckdb_type})"
 
 
@@ -80,7 +88,7 @@ def column_checks(col: Column, src_type: str | None) -> ColumnChecks:
         if col.required:
             reasons.append(_lit(f"{name} missing: required column absent"))
         return ColumnChecks(col, typed, tuple(reasons))
-    present = _present(src)
+    present = _present(src, src_type)
     if col.required:
         reasons.append(f"CASE WHEN NOT {present} THEN {_lit(f'{name} missing: required value is empty')} END")
     type_word = {
