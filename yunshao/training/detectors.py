@@ -104,7 +104,7 @@ class IsolationForestDetector(_Detector):
         prepared = _compress(self.scaler_.fit_transform(self.imputer_.fit_transform(Z)))
         self.forest_ = IsolationForest(
             n_estimators=self.n_estimators,
-            max_samples=self.max_samples,  # type: ignore[arg-type]
+            max_samples=self.max_samples,
             max_features=self.max_features,
             random_state=self.random_state,
         ).fit(prepared)

@@ -1,0 +1,69 @@
+"""Several detectors as one transformer: per-detector anomaly percentiles and their mean.
+
+Raw detector scores live on unrelated scales (path lengths, log tail probabilities, density ratios);
+turning each into its percentile among the training rows puts them on one 0–1 scale that a combination
+and a classifier can both read, and that means the same thing on another county's data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from yunshao.training.detectors import ECODDetector, make_detector
+
+ANOMALY_PREFIX = "anomaly_"
+ANOMALY_SCORE = "anomaly_score"
+
+
+class AnomalyScorer(TransformerMixin, BaseEstimator):
+    """Fits the named detectors on a feature frame; ``transform`` gives ``anomaly_<name>`` percentiles."""
+
+    def __init__(
+        self,
+        detectors: tuple[str, ...] = ("iforest", "ecod"),
+        n_estimators: int = 200,
+        random_state: int | None = None,
+    ) -> None:
+        self.detectors = detectors
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> AnomalyScorer:
+        self.columns_ = list(X.columns)
+        values = X.to_numpy(dtype=np.float64)
+        self.fitted_: dict[str, Any] = {}
+        self.reference_: dict[str, np.ndarray] = {}
+        for name in self.detectors:
+            params: dict[str, Any] = {"n_estimators": self.n_estimators} if name == "iforest" else {}
+            det = make_detector(name, self.random_state, **params).fit(values)
+            self.fitted_[name] = det
+            self.reference_[name] = np.sort(-det.score_samples(values))
+        return self
+
+    def raw(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Raw anomaly scores per detector (higher = more anomalous)."""
+        check_is_fitted(self, "fitted_")
+        values = X.reindex(columns=self.columns_).to_numpy(dtype=np.float64)
+        return {name: -det.score_samples(values) for name, det in self.fitted_.items()}
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame(index=X.index)
+        for name, scores in self.raw(X).items():
+            ref = self.reference_[name]
+            out[f"{ANOMALY_PREFIX}{name}"] = np.searchsorted(ref, scores, side="right") / max(len(ref), 1)
+        out[ANOMALY_SCORE] = out.mean(axis=1) if len(out.columns) else 0.0
+        return out
+
+    def contributions(self, X: pd.DataFrame) -> pd.DataFrame | None:
+        """Per-feature shares of the ECOD score (exactly additive), or None without an ECOD detector."""
+        check_is_fitted(self, "fitted_")
+        det = self.fitted_.get("ecod")
+        if not isinstance(det, ECODDetector):
+            return None
+        values = X.reindex(columns=self.columns_).to_numpy(dtype=np.float64)
+        return pd.DataFrame(det.contributions(values), index=X.index, columns=self.columns_)

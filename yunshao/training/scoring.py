@@ -1,0 +1,223 @@
+"""The models stage of ``yunshao run``: score every project and post, explain the flagged ones.
+
+Which model scores is decided once, in order: the registry's ``champion`` when one exists (its tracking
+store is never created here, so a run without a registry stays fast and leaves nothing behind); else a
+model trained now when the dataset has enough verified outcomes (the report says so); else rules and
+detectors alone, with ``model_score`` NULL. The model used is kept in the store (``scoring_model``), so
+explanations for any row can be computed later on request with the very same model.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from yunshao.settings import Settings
+from yunshao.training.dataset import ProjectData, has_table, load_project_data
+from yunshao.training.explain import explain_projects
+from yunshao.training.labels import make_targets, read_outcomes
+from yunshao.training.model import RiskModel
+from yunshao.training.posts import score_posts
+from yunshao.training.spec import ExperimentSpec
+from yunshao.training.train import fit_risk_model
+
+Progress = Callable[[str], None]
+MODEL_TABLE = "scoring_model"
+
+
+@dataclass
+class ScoreReport:
+    """What the models stage did; recorded in ``run.json``."""
+
+    projects: int = 0
+    posts: int = 0
+    levels: dict[str, int] = field(default_factory=dict)
+    post_levels: dict[str, int] = field(default_factory=dict)
+    model_source: str = "none"  # champion | trained_in_run | none
+    model_version: str | None = None
+    treatment: str | None = None
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    explained: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: Progress | None = None) -> ScoreReport:
+    """Create ``project_scores`` and ``post_scores`` in ``con`` (see the module docstring)."""
+    report = ScoreReport()
+    clock = time.perf_counter()
+    data = load_project_data(con)
+    outcomes = read_outcomes(con)
+    targets = make_targets(outcomes, "project", data.index, partial_weight=settings.model.partial_weight)
+    report.labels = {"positive": targets.n_positive, "negative": targets.n_negative}
+    _tick(report, "load", clock, progress)
+    model = _choose_model(data, targets, settings, report)
+    clock = time.perf_counter()
+    scores = model.score(data.frame)
+    _tick(report, "score", clock, progress)
+    clock = time.perf_counter()
+    scores["top_factors"] = _explanations(model, data, scores, settings)
+    report.explained = int(scores["top_factors"].notna().sum())
+    _tick(report, "explain", clock, progress)
+    write_project_scores(con, scores, data)
+    save_model(con, model, report)
+    report.projects = len(scores)
+    report.levels = {str(k): int(v) for k, v in scores["level"].value_counts().items()}
+    report.treatment = model.info.get("treatment")
+    report.thresholds = model.combiner.thresholds()
+    clock = time.perf_counter()
+    post_targets = make_targets(outcomes, "post", _post_ids(con), partial_weight=settings.model.partial_weight)
+    posts = score_posts(
+        con,
+        scores,
+        targets=post_targets,
+        red_share=settings.model.red_share,
+        yellow_share=settings.model.yellow_share,
+        top_k=settings.model.top_factors,
+        min_positive=settings.model.min_labels,
+        random_state=settings.model.random_state,
+    )
+    write_post_scores(con, posts.frame)
+    report.posts = len(posts.frame)
+    report.post_levels = {str(k): int(v) for k, v in posts.frame["level"].value_counts().items()}
+    if posts.used_model:
+        report.notes.append("posts: a classifier was trained on post labels")
+    _tick(report, "posts", clock, progress)
+    return report
+
+
+def _tick(report: ScoreReport, step: str, start: float, progress: Progress | None) -> None:
+    report.seconds[step] = round(time.perf_counter() - start, 3)
+    if progress:
+        progress(step)
+
+
+def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: ScoreReport) -> RiskModel:
+    if settings.model.use_champion:
+        from yunshao.training.registry import find_champion
+
+        found = find_champion(settings.model)
+        if found is not None:
+            model, version = found
+            report.model_source, report.model_version = "champion", version
+            report.notes.append(f"scored with the registry's champion, version {version}")
+            return model
+    spec = spec_from_settings(settings)
+    if settings.model.train_in_run and targets.n_positive >= settings.model.min_labels:
+        result = fit_risk_model(data, targets, spec)
+        report.notes.extend(result.notes)
+        if result.model.classifier is not None:
+            report.model_source = "trained_in_run"
+            report.notes.append(
+                f"no champion model: trained one in this run on {targets.n_positive} positive and "
+                f"{targets.n_negative} negative labels"
+            )
+        return result.model
+    result = fit_risk_model(data, None, spec)
+    report.notes.append(
+        f"no model: {targets.n_positive} positive labels (need {settings.model.min_labels}); "
+        "risk from rules and anomaly detectors, model_score is null"
+    )
+    return result.model
+
+
+def spec_from_settings(settings: Settings) -> ExperimentSpec:
+    """The in-run experiment: defaults, with the settings' seed, forest size and level shares."""
+    m = settings.model
+    spec = ExperimentSpec(name="in-run", seed=m.random_state)
+    spec.anomaly.n_estimators = m.n_estimators
+    spec.combine.params.update(
+        {"red_share": m.red_share, "yellow_share": m.yellow_share, "red_precision": m.red_precision}
+    )
+    return spec
+
+
+def _explanations(model: RiskModel, data: ProjectData, scores: pd.DataFrame, settings: Settings) -> pd.Series:
+    mode = settings.model.explain
+    if mode == "none":
+        return pd.Series(None, index=scores.index, dtype=object)
+    rows = scores.index if mode == "all" else scores.index[scores["level"] != "green"]
+    factors = explain_projects(model, data.frame, rows, settings.model.top_factors)
+    return factors.reindex(scores.index)
+
+
+def write_project_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, data: ProjectData) -> None:
+    frame = scores.reset_index(names="project_id")
+    frame["rule_hits"] = [data.rule_hits.get(pid, []) for pid in frame["project_id"]]
+    con.register("_project_scores", frame)
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE project_scores AS
+        SELECT CAST(project_id AS VARCHAR) AS project_id,
+               CAST(risk_score AS DOUBLE) AS risk_score,
+               CAST(level AS VARCHAR) AS level,
+               CAST(rule_hits AS VARCHAR[]) AS rule_hits,
+               CAST(anomaly_score AS DOUBLE) AS anomaly_score,
+               CAST(model_score AS DOUBLE) AS model_score,
+               CAST(top_factors AS VARCHAR) AS top_factors
+        FROM _project_scores
+        ORDER BY risk_score DESC, project_id
+        """
+    )
+    con.unregister("_project_scores")
+
+
+def write_post_scores(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> None:
+    frame = posts.reset_index(names="post_id") if len(posts) else posts.assign(post_id=pd.Series(dtype=str))
+    con.register("_post_scores", frame)
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE post_scores AS
+        SELECT CAST(post_id AS VARCHAR) AS post_id,
+               CAST(risk_score AS DOUBLE) AS risk_score,
+               CAST(level AS VARCHAR) AS level,
+               CAST(warning_count AS BIGINT) AS warning_count,
+               CAST(top_factors AS VARCHAR) AS top_factors
+        FROM _post_scores
+        ORDER BY risk_score DESC, post_id
+        """
+    )
+    con.unregister("_post_scores")
+
+
+def _post_ids(con: duckdb.DuckDBPyConnection) -> pd.Index:
+    if not has_table(con, "posts"):
+        return pd.Index([], dtype=str)
+    return pd.Index(con.execute("SELECT DISTINCT post_id FROM posts").df()["post_id"].astype(str))
+
+
+def save_model(con: duckdb.DuckDBPyConnection, model: RiskModel, report: ScoreReport) -> None:
+    """Keep the model that scored this store in the store, for explanations on request."""
+    blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    info = json.dumps({**model.info, "source": report.model_source}, ensure_ascii=False, default=str)
+    con.execute(f"CREATE OR REPLACE TABLE {MODEL_TABLE} (source VARCHAR, version VARCHAR, info VARCHAR, model BLOB)")
+    con.execute(
+        f"INSERT INTO {MODEL_TABLE} VALUES (?, ?, ?, ?)", [report.model_source, report.model_version, info, blob]
+    )
+
+
+def load_store_model(con: duckdb.DuckDBPyConnection) -> RiskModel:
+    """The model a run kept in its store (the store is written by yunshao itself, so it is trusted)."""
+    row = con.execute(f"SELECT model FROM {MODEL_TABLE} LIMIT 1").fetchone()
+    if row is None:
+        raise LookupError(f"the store has no {MODEL_TABLE}: run `yunshao run` first")
+    model = pickle.loads(row[0])
+    assert isinstance(model, RiskModel)
+    return model
+
+
+def explain_on_request(con: duckdb.DuckDBPyConnection, project_ids: list[str], top_k: int = 5) -> dict[str, Any]:
+    """Top factors for any projects of a scored store (the API calls this for green rows)."""
+    model = load_store_model(con)
+    data = load_project_data(con)
+    known = pd.Index([p for p in project_ids if p in data.index])
+    factors = explain_projects(model, data.frame, known, top_k)
+    return {pid: json.loads(factors[pid]) for pid in known}
