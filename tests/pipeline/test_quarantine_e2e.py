@@ -22,11 +22,26 @@ from yunshao.simulate import simulate
 #: (table, column the reason must name, check word, row to add as CSV text fields)
 BREAKS: list[tuple[str, str, str, dict[str, str]]] = [
     ("approvals", "occurred_at", "missing", {"event_id": "BAD1", "node": "C01", "action": "submit", "occurred_at": ""}),
-    ("approvals", "occurred_at", "type", {"event_id": "BAD2", "node": "C01", "action": "submit", "occurred_at": "2024-13-45"}),
+    (
+        "approvals",
+        "occurred_at",
+        "type",
+        {"event_id": "BAD2", "node": "C01", "action": "submit", "occurred_at": "2024-13-45"},
+    ),
     ("approvals", "node", "enum", {"event_id": "BAD3", "node": "C99", "action": "submit", "occurred_at": "2024-01-01"}),
     ("approvals", "action", "enum", {"event_id": "BAD4", "node": "C01", "action": "sign", "occurred_at": "2024-01-01"}),
-    ("approvals", "project_id", "reference", {"event_id": "BAD5", "project_id": "NOPE", "node": "C01", "action": "submit", "occurred_at": "2024-01-01"}),
-    ("approvals", "amount", "range", {"event_id": "BAD6", "node": "C01", "action": "submit", "occurred_at": "2024-01-01", "amount": "-100"}),
+    (
+        "approvals",
+        "project_id",
+        "reference",
+        {"event_id": "BAD5", "project_id": "NOPE", "node": "C01", "action": "submit", "occurred_at": "2024-01-01"},
+    ),
+    (
+        "approvals",
+        "amount",
+        "range",
+        {"event_id": "BAD6", "node": "C01", "action": "submit", "occurred_at": "2024-01-01", "amount": "-100"},
+    ),
     ("bids", "price", "type", {"bid_id": "BADB1", "price": "abc"}),
     ("bids", "tender_id", "reference", {"bid_id": "BADB2", "tender_id": "T-NONE", "price": "100"}),
     ("payments", "paid_at", "type", {"payment_id": "BADP1", "amount": "10", "paid_at": "yesterday"}),

@@ -46,6 +46,10 @@ def _spark_fixes(node: exp.Expression) -> exp.Expression:
         )
     if isinstance(node, exp.Least | exp.Greatest) and not node.expressions:
         return node.this.copy()
+    if isinstance(node, exp.Literal) and node.is_number and "." in node.this and not isinstance(node.parent, exp.Cast):
+        # DuckDB computes with 1.0 as a double where it matters (avg, division); Spark keeps a DECIMAL at a
+        # fixed scale and rounds, so decimal literals become doubles
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
     if isinstance(node, exp.DateDiff) and node.args.get("date_part_boundary") and node.args.get("unit"):
         return _boundary_date_diff(node)
     return node
@@ -105,6 +109,7 @@ class SparkMirror:
         self.con = con
         self.spark = spark
         self.folder = folder or Path(tempfile.mkdtemp(prefix="yunshao-spark-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.exported: set[str] = set()
 
     def ensure(self, tables: set[str]) -> None:
@@ -174,5 +179,12 @@ def _hashable(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         first = out[col].dropna().head(1)
         if len(first) and not isinstance(first.iloc[0], str) and hasattr(first.iloc[0], "__len__"):
-            out[col] = out[col].map(lambda v: None if v is None else "|".join(sorted(map(str, list(v)))))
+            out[col] = out[col].map(lambda v: None if v is None else "|".join(sorted(map(_plain, list(v)))))
     return out
+
+
+def _plain(value: Any) -> str:
+    """2.0 and 2 are the same number whichever engine typed the list."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{float(value):.12g}"
+    return str(value)

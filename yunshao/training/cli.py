@@ -16,7 +16,7 @@ from yunshao.training.spec import ExperimentSpec
 
 app = typer.Typer(help="models: train, tune, promote / 模型：训练、调参、上线", no_args_is_help=True)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one-line errors keep long paths whole
 
 DatasetArg = Annotated[Path, typer.Argument(help="contract dataset folder")]
 SpecOpt = Annotated[Path | None, typer.Option("--spec", help="experiment spec YAML (experiments/*.yaml)")]
