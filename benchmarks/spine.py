@@ -39,7 +39,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 
 def count_events(dataset: Path) -> int:
-    return int(duckdb.sql(f"SELECT count(*) FROM read_parquet('{dataset}/approvals*.parquet')").fetchone()[0])
+    return int(duckdb.sql(f"SELECT count(*) FROM read_parquet('{dataset}/approvals*.parquet')").fetchall()[0][0])
 
 
 def measure_once(kind: str, dataset: Path, out: Path, projects: int, seed: int) -> None:
