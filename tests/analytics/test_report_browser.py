@@ -11,23 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.analytics.handmade import UNITS
+from tests.browser import ARGS, ARTIFACTS, CHROMIUM, needs_chromium
 from yunshao.analytics import build_report
 from yunshao.settings import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt install chromium)"),
+    needs_chromium,
 ]
 
 

@@ -7,24 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import ARGS, ARTIFACTS, CHROMIUM, needs_chromium
 from tests.serving.server import running_server
 from yunshao.serving.keys import KeyStore
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)"),
+    needs_chromium,
 ]
 
 

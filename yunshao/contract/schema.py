@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -38,6 +39,24 @@ DUCKDB_TYPE: dict[Kind, str] = {
     Kind.MONTH: "VARCHAR",
     Kind.ENUM: "VARCHAR",
 }
+
+
+def arrow_type(kind: Kind) -> Any:
+    """The Arrow type a column of this kind is written as (simulator output, API bundles)."""
+    import pyarrow as pa
+
+    return {
+        Kind.ID: pa.string(),
+        Kind.TEXT: pa.string(),
+        Kind.ENUM: pa.string(),
+        Kind.MONTH: pa.string(),
+        Kind.AMOUNT: pa.float64(),
+        Kind.NUMBER: pa.float64(),
+        Kind.INTEGER: pa.int64(),
+        Kind.BOOLEAN: pa.bool_(),
+        Kind.TIMESTAMP: pa.timestamp("us"),
+        Kind.DATE: pa.date32(),
+    }[kind]
 
 
 @dataclass(frozen=True)

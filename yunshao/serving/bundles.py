@@ -15,21 +15,10 @@ from typing import Any
 import pyarrow as pa
 from pydantic import BaseModel
 
-from yunshao.contract.schema import TABLES, Kind
+from yunshao.contract.schema import TABLES, Kind, arrow_type
 from yunshao.serving.models.contract_rows import BUNDLE_TABLES, bundle_rows
 
-ARROW_TYPE: dict[Kind, pa.DataType] = {
-    Kind.ID: pa.string(),
-    Kind.TEXT: pa.string(),
-    Kind.ENUM: pa.string(),
-    Kind.MONTH: pa.string(),
-    Kind.AMOUNT: pa.float64(),
-    Kind.NUMBER: pa.float64(),
-    Kind.INTEGER: pa.int64(),
-    Kind.BOOLEAN: pa.bool_(),
-    Kind.TIMESTAMP: pa.timestamp("us"),
-    Kind.DATE: pa.date32(),
-}
+ARROW_TYPE: dict[Kind, pa.DataType] = {kind: arrow_type(kind) for kind in Kind}
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -20,24 +20,14 @@ from yunshao.contract.checks import q
 from yunshao.contract.schema import TABLES
 from yunshao.engine import connect, read_sql_file
 from yunshao.engine.duck import table_names
+from yunshao.rules.loader import WARNINGS_COLUMNS
 from yunshao.settings import EngineSettings
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 #: Output tables of a run, as /tmp/interfaces.md declares them (stand-ins when a run wrote none).
 OUTPUT_TABLES: dict[str, dict[str, str]] = {
-    "warnings": {
-        "warning_id": "VARCHAR",
-        "entity_type": "VARCHAR",
-        "entity_id": "VARCHAR",
-        "rule_id": "VARCHAR",
-        "severity": "VARCHAR",
-        "evidence": "VARCHAR",
-        "guide": "VARCHAR",
-        "project_id": "VARCHAR",
-        "scheme": "VARCHAR",
-        "post_id": "VARCHAR",
-    },
+    "warnings": dict(WARNINGS_COLUMNS),
     "project_scores": {
         "project_id": "VARCHAR",
         "risk_score": "DOUBLE",

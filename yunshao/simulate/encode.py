@@ -13,21 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yunshao.contract.schema import TABLES, Kind
+from yunshao.contract.schema import TABLES, Kind, arrow_type
 
 NULL = -1
-ARROW_TYPE: dict[Kind, pa.DataType] = {
-    Kind.ID: pa.string(),
-    Kind.TEXT: pa.string(),
-    Kind.ENUM: pa.string(),
-    Kind.MONTH: pa.string(),
-    Kind.AMOUNT: pa.float64(),
-    Kind.NUMBER: pa.float64(),
-    Kind.INTEGER: pa.int64(),
-    Kind.BOOLEAN: pa.bool_(),
-    Kind.TIMESTAMP: pa.timestamp("us"),
-    Kind.DATE: pa.date32(),
-}
+ARROW_TYPE: dict[Kind, pa.DataType] = {kind: arrow_type(kind) for kind in Kind}
 
 #: Readable id prefixes and zero-padded widths.
 PREFIX: dict[str, tuple[str, int]] = {
