@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check yunshao tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --durations=15
 
 lint: $(STAMP)

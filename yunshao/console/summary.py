@@ -68,7 +68,7 @@ def _skipped(stage: dict[str, Any]) -> list[str]:
 
 
 def _top_projects(path: Path, top: int) -> Table:
-    rows = duckdb.sql(
+    rows = duckdb.execute(
         f"SELECT project_id, risk_score, level, rule_hits, top_factors FROM read_parquet('{path}') "
         f"ORDER BY risk_score DESC, project_id LIMIT {int(top)}"
     ).fetchall()

@@ -163,7 +163,7 @@ def _column_diff(col: str, x: pd.Series[Any], y: pd.Series[Any], rtol: float) ->
         xs, ys = x.astype("string").fillna("<NA>"), y.astype("string").fillna("<NA>")
         bad = xs != ys
     if bad.any():
-        i = int(bad.idxmax())
+        i = int(bad.to_numpy().argmax())  # frames are reset to a 0..n-1 index before comparing
         return [f"{col}: {int(bad.sum())} rows differ, first at row {i}: {x.iloc[i]!r} vs {y.iloc[i]!r}"]
     return []
 
