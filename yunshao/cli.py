@@ -64,6 +64,7 @@ def run(
     from yunshao.console.progress import stage_progress
     from yunshao.console.summary import print_run_summary
     from yunshao.pipeline import run as run_pipeline
+    from yunshao.rules.model import RuleError
 
     if lang not in ("zh", "en"):
         raise fail(f"--lang must be zh or en, got {lang}")
@@ -71,7 +72,7 @@ def run(
     try:
         with stage_progress() as hook:
             result = run_pipeline(dataset, out, settings, rules_dirs=rules_dir or (), on_stage=hook)
-    except ContractError as exc:
+    except (ContractError, RuleError) as exc:
         raise fail(str(exc)) from None
     print_run_summary(result, out_console, top=top)
 

@@ -60,7 +60,10 @@ def run(
     on_stage: StageHook | None = None,
 ) -> RunResult:
     """Run every stage over ``dataset`` and write the contract's outputs into ``out``."""
+    from yunshao.rules.loader import load_rules
+
     settings = settings or Settings()
+    load_rules(rules_dirs, settings=settings.rules)  # a malformed rule file stops the run before any work
     out.mkdir(parents=True, exist_ok=True)
     clear_outputs(out)
     store = out / STORE_NAME
@@ -90,10 +93,15 @@ def _run_stages(
     on_stage: StageHook | None,
 ) -> None:
     from yunshao.features import build_features
+    from yunshao.ocds.hits import HITS_TABLE, create_hits_table
     from yunshao.rules import run_rules
     from yunshao.training import score_run
 
     present = report.present_tables
+    ocds_flags = create_hits_table(con, Path(result.dataset))
+    if ocds_flags is not None:  # the dataset came from OCDS: Cardinal's indicators run as catalog rules
+        present = present | {HITS_TABLE}
+        result.load["ocds_indicator_flags"] = ocds_flags
     with _stage(result, "features", on_stage):
         result.features = _as_dict(build_features(con, settings, present))
     with _stage(result, "rules", on_stage):

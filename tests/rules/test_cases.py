@@ -31,7 +31,10 @@ def test_every_rule_has_fire_and_silent_cases() -> None:
         kinds = covered.setdefault(spec["rule"], set())
         for case in spec["cases"]:
             kinds.add("fire" if case["hits"] else "silent")
-    missing = {rid: {"fire", "silent"} - covered.get(rid, set()) for rid in catalog()}
+    # rules over Cardinal's indicators read a table the OCDS import makes, not the contract world these cases
+    # build: their fire and silent cases are in tests/ocds/test_ocds_rules.py
+    ocds = {rid for rid, rule in catalog().items() if "ocds_indicator_hits" in rule.requires}
+    missing = {rid: {"fire", "silent"} - covered.get(rid, set()) for rid in catalog() if rid not in ocds}
     assert {k: v for k, v in missing.items() if v} == {}
 
 

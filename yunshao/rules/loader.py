@@ -150,13 +150,18 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
         con.execute(f'CREATE TABLE "{table.name}" ({cols})')
     cols = ", ".join(f"{k} {v}" for k, v in WARNINGS_COLUMNS.items())
     con.execute(f"CREATE TABLE warnings ({cols})")
+    from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE  # the one input table that is not the contract's
+
+    con.execute(f"CREATE TABLE {HITS_TABLE} ({', '.join(f'{k} {v}' for k, v in HITS_COLUMNS.items())})")
     create_shared_views(con, set(TABLES), settings)
     return con
 
 
 def _check_rule_sql(con: duckdb.DuckDBPyConnection, rule: Rule, regional: dict[str, object]) -> None:
     where = f"{rule.path}: "
-    known = {*TABLES, "warnings", *(v.name for v in shared_views())}
+    from yunshao.ocds.hits import HITS_TABLE
+
+    known = {*TABLES, "warnings", HITS_TABLE, *(v.name for v in shared_views())}
     unknown = [t for t in rule.requires if t not in known and not t.startswith("features_")]
     if unknown:
         raise RuleError(f"{where}requires: unknown table(s) {', '.join(unknown)}")
