@@ -49,8 +49,10 @@ system-deps:
 		fi; \
 	fi
 
+# the generated catalogs (tests fail when they are stale)
 docs: $(STAMP)
-	$(BIN)/python -m yunshao.docs
+	$(BIN)/python -m yunshao.features.catalog
+	$(BIN)/yunshao rules docs
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
