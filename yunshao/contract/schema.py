@@ -177,6 +177,20 @@ COMPANY_ROLES = ("legal_rep", "shareholder", "director", "supervisor", "manager"
 CONTRACT_KINDS = ("main", "supplement")
 PAYMENT_KINDS = ("advance", "progress", "settlement", "compensation", "subsidy", "other")
 LABEL_ENTITIES = ("project", "post", "tender")
+#: The misconduct schemes yunshao plants, detects and reports per scheme. ``labels.scheme`` is free text (a
+#: county may use its own codes); these are the codes the simulator, rules and pages share.
+SCHEMES = (
+    "bid_rigging",
+    "qualification_borrowing",
+    "tender_avoidance",
+    "tender_splitting",
+    "build_before_approval",
+    "settlement_inflation",
+    "self_approval",
+    "relative_favour",
+    "payout_unmet_promise",
+    "land_appraisal_inflation",
+)
 OUTCOMES = ("confirmed", "unfounded", "partial")
 
 ID, TX, AMT, NUM, INT, BOOL, TS, DAY, MON, ENUM = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from yunshao.contract.schema import SCHEMES  # noqa: F401  (re-exported: the simulator plants these)
+
 DAY = 86_400
 
 
@@ -87,18 +89,6 @@ SCHEME_P: dict[str, dict[str, float]] = {
     "investment": {"payout_unmet_promise": 0.09, "self_approval": 0.01},
     "land": {"land_appraisal_inflation": 0.09, "self_approval": 0.01},
 }
-SCHEMES = (
-    "bid_rigging",
-    "qualification_borrowing",
-    "tender_avoidance",
-    "tender_splitting",
-    "build_before_approval",
-    "settlement_inflation",
-    "self_approval",
-    "relative_favour",
-    "payout_unmet_promise",
-    "land_appraisal_inflation",
-)
 #: Share of planted construction projects that carry a second scheme.
 SECOND_SCHEME_P = 0.10
 #: Per clean project probability of each benign look-alike, by domain.

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from yunshao.contract.schema import DOMAINS, OUTCOMES
+from yunshao.contract.schema import DOMAINS, OUTCOMES, SCHEMES
 from yunshao.serving.api.deps import KEY_COOKIE, AuditDep, Caller, FeedbackDep, StoreDep, require
 from yunshao.serving.api.routes.feedback import save_feedback
 from yunshao.serving.core.security import Permission, allowed
@@ -31,18 +31,6 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "tem
 templates.env.filters["pretty"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
 templates.env.filters["when"] = lambda value: str(value or "").replace("T", " ")
 Inspector = Annotated[Caller, Depends(require(Permission.PAGES, page=True))]
-SCHEMES = (
-    "bid_rigging",
-    "qualification_borrowing",
-    "tender_avoidance",
-    "tender_splitting",
-    "build_before_approval",
-    "settlement_inflation",
-    "self_approval",
-    "relative_favour",
-    "payout_unmet_promise",
-    "land_appraisal_inflation",
-)
 
 
 def _lang(request: Request) -> str:
