@@ -29,6 +29,7 @@ Progress = Callable[[str], None]
 #: Steps written in Python (name → files they read). They produce a table of the same name.
 PY_STEPS: dict[str, tuple[str, ...]] = {SCREENS_TABLE: ("step_screen_bids",)}
 
+NOT_NEEDED = "not needed: no feature file that reads it can run"
 WIDE_TABLES = {entity: f"features_{entity}" for entity in ENTITY_KEYS}
 
 
@@ -222,7 +223,8 @@ def _skip_reason(f: FeatureFile, report: FeatureReport, present: set[str]) -> st
     missing = _tables_missing(f, present)
     if missing:
         return missing
-    skipped = report.skipped
+    # a step left out only because nothing that reads it can run is not what stopped this file
+    skipped = {n: r for n, r in report.skipped.items() if r != NOT_NEEDED}
     failed = [d for d in f.depends if d in skipped and d not in WIDE_TABLES.values()]
     if failed:
         return f"needs {', '.join(failed)}, which was skipped"
@@ -240,7 +242,7 @@ def _run_file(
     run = FileRun(f.name, f.entity, f.family, "skipped")
     reason = _skip_reason(f, report, present)
     if reason is None and f.kind == "step" and f.name not in needed:
-        reason = "not needed: no feature file that reads it can run"
+        reason = NOT_NEEDED
     if reason:
         run.reason = reason
         _drop_relation(con, f.relation)

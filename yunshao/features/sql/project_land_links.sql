@@ -2,7 +2,8 @@
 entity: project
 family: land_links
 requires: [projects, land_parcels, company_people]
-optional: [relations, companies]
+optional: [companies]
+depends: [step_relatives]
 features:
   - name: seller_linked_to_appraiser
     type: int
@@ -19,15 +20,7 @@ WITH insiders AS (
     UNION
     SELECT company_id, legal_rep_id FROM companies WHERE legal_rep_id IS NOT NULL
 ),
-rel AS (
-    SELECT person_id_a AS person_id, person_id_b AS relative_id
-    FROM relations
-    WHERE position(',' || kind || ',' IN ',' || {{ relative_kinds }} || ',') > 0
-    UNION
-    SELECT person_id_b, person_id_a
-    FROM relations
-    WHERE position(',' || kind || ',' IN ',' || {{ relative_kinds }} || ',') > 0
-),
+rel AS (SELECT person_id, relative_id FROM step_relatives),
 linked AS (
     SELECT DISTINCT l.parcel_id, l.project_id
     FROM land_parcels l

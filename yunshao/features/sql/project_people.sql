@@ -2,7 +2,7 @@
 entity: project
 family: people
 requires: [projects, approvals, company_people, relations]
-depends: [step_project_companies, step_approver_posts]
+depends: [step_project_companies, step_approver_posts, step_relatives]
 features:
   - name: relative_in_beneficiary
     type: int
@@ -26,15 +26,7 @@ features:
 WITH ap AS (
     SELECT DISTINCT project_id, person_id FROM step_approver_posts WHERE person_id IS NOT NULL
 ),
-rel AS (
-    SELECT person_id_a AS person_id, person_id_b AS relative_id
-    FROM relations
-    WHERE position(',' || kind || ',' IN ',' || {{ relative_kinds }} || ',') > 0
-    UNION
-    SELECT person_id_b, person_id_a
-    FROM relations
-    WHERE position(',' || kind || ',' IN ',' || {{ relative_kinds }} || ',') > 0
-),
+rel AS (SELECT person_id, relative_id FROM step_relatives),
 roles AS (
     SELECT
         company_id,
