@@ -115,6 +115,12 @@ class ServeSettings(BaseModel):
         default=200, description="store projects taken as peers of a scored bundle (same unit, same companies)"
     )
     workers: int = Field(default=1, description="uvicorn worker processes")
+    scoring_engines: int = Field(
+        default=2, ge=1, description="scoring passes run at once in a worker, each on its own DuckDB connection"
+    )
+    engine_threads: int = Field(
+        default=1, ge=1, description="DuckDB threads of each scoring connection (small passes run fastest on one)"
+    )
 
 
 class ReportSettings(BaseModel):

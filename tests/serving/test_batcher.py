@@ -114,3 +114,34 @@ def test_requests_sharing_a_key_never_share_a_pass() -> None:
 
     assert asyncio.run(main()) == [["X0"], ["A1"], ["B1"], ["A2"], ["C1"], ["B2"]]
     assert passes == [["x0"], ["a1", "b1", "c1"], ["a2", "b2"]]
+
+
+def test_parallel_passes_run_at_once_and_each_takes_what_queued() -> None:
+    barrier = threading.Barrier(2, timeout=5)  # broken (an error) unless two passes run at the same time
+    passes: list[list[int]] = []
+    release = threading.Event()
+
+    def run(items: list[int]) -> list[int]:
+        passes.append(list(items))
+        if len(passes) <= 2:
+            barrier.wait()
+            release.wait(5)
+        return [-i for i in items]
+
+    async def main() -> list[list[int]]:
+        batcher: MicroBatcher[int, int] = MicroBatcher(run, max_items=100, parallel=2)
+        await batcher.start()
+        first = asyncio.create_task(batcher.submit([1]))
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(batcher.submit([2]))
+        await asyncio.sleep(0.05)  # both threads busy: these two wait and then share one pass
+        later = [asyncio.create_task(batcher.submit([n])) for n in (3, 4)]
+        await asyncio.sleep(0.05)
+        release.set()
+        out = [await first, await second, *[await t for t in later]]
+        await batcher.stop()
+        return out
+
+    assert asyncio.run(main()) == [[-1], [-2], [-3], [-4]]
+    assert passes[:2] == [[1], [2]]
+    assert sorted(passes[2:]) == [[3, 4]]

@@ -95,3 +95,26 @@ def test_reads_are_audited(client: TestClient, settings: Settings) -> None:
     assert sorted(r["entity_id"] for r in mine("person")) == ["PE1", "PE1", "PE2"]
     client.get("/v1/warnings?level=red", headers=auth(token))
     assert [r["action"] for r in mine("project", "P1")] == ["read", "list"]
+
+
+def test_cached_reads_stay_fresh_where_they_must(client: TestClient, keys: dict[str, str]) -> None:
+    """Details are cached (the store is read-only while serving); feedback, masking and audit are not."""
+    store = client.app.state.store  # type: ignore[attr-defined]
+    admin, scientist = auth(keys["admin"]), auth(keys["data_scientist"])
+    before = client.get("/v1/projects/P1", headers=admin).json()
+    assert store.project("P1") is store.project("P1")  # one cached dict
+    masked = client.get("/v1/projects/P1", headers=scientist).json()
+    assert masked["trail"][2]["person_name"] == "***"
+    reply = client.post(
+        "/v1/feedback",
+        json={"entity_type": "project", "entity_id": "P1", "outcome": "partial", "client_key": "ck-cache-001"},
+        headers=auth(keys["inspector"]),
+    )
+    assert reply.status_code in (200, 201), reply.text
+    after = client.get("/v1/projects/P1", headers=admin).json()
+    assert after["trail"][2]["person_name"] == "张三丰"  # masking a read never changed the cached dict
+    assert "feedback" not in store.project("P1")  # feedback is added to a copy, per read
+    assert [f["client_key"] for f in after["feedback"] if f["client_key"] == "ck-cache-001"] == ["ck-cache-001"]
+    assert len(after["feedback"]) == len(before["feedback"]) + 1
+    audited = client.app.state.audit.entries("project", "P1")  # type: ignore[attr-defined]
+    assert sum(1 for e in audited if e["role"] == "admin") >= 2  # every read audited, cached or not

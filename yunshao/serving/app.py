@@ -6,6 +6,7 @@ the first request, and closed after the last.
 
 from __future__ import annotations
 
+import queue
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
         state.audit = audit_mod.AuditLog(db)
         state.feedback = feedback_mod.FeedbackStore(db)
         state.notes, state.engine, state.batcher, state.model_version = [], None, None, None
+        state.engines = []
         _start_scoring(app, settings, scorer)
         if state.batcher is not None:
             await state.batcher.start()
@@ -61,8 +63,8 @@ def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
         finally:
             if state.batcher is not None:
                 await state.batcher.stop()
-            if state.engine is not None:
-                state.engine.close()
+            for engine in state.engines:
+                engine.close()
             state.store.close()
 
     app = FastAPI(
@@ -111,30 +113,47 @@ def _start_scoring(app: FastAPI, settings: Settings, scorer: ScoreFn | None) -> 
         if loaded is None:
             return
         fn, state.model_version = score_fn(loaded, settings), loaded.version
+    engines: list[ScoringEngine] = []
     try:
-        engine = ScoringEngine(state.config.store, settings, fn, model_version=state.model_version)
-        _warm(engine, state.store)
+        for _ in range(max(1, settings.serve.scoring_engines)):
+            engines.append(ScoringEngine(state.config.store, settings, fn, model_version=state.model_version))
+            _warm(engines[-1], state.store)
     except Exception as exc:  # the pages and reads still work; /health and 503 say why scoring does not
         state.notes.append(f"scoring unavailable: {type(exc).__name__}: {exc}")
+        for engine in engines:
+            engine.close()
         return
-    state.engine = engine
+    state.engine, state.engines = engines[0], engines
+    free: queue.SimpleQueue[ScoringEngine] = queue.SimpleQueue()
+    for engine in engines:
+        free.put(engine)
 
     def run(items: list[tuple[BaseModel, str]]) -> list[dict[str, Any]]:
-        by_lang: dict[str, list[int]] = defaultdict(list)
-        for i, (_, lang) in enumerate(items):
-            by_lang[lang].append(i)
-        out: list[dict[str, Any]] = [{} for _ in items]
-        for lang, idx in by_lang.items():
-            for i, result in zip(idx, engine.score([items[i][0] for i in idx], lang=lang), strict=True):
-                out[i] = result
-        return out
+        engine = free.get()  # the batcher never runs more passes at once than there are engines
+        try:
+            return _score_by_lang(engine, items)
+        finally:
+            free.put(engine)
 
     state.batcher = MicroBatcher(
         run,
         max_items=settings.serve.max_batch_bundles,
         keys=lambda item: bundle_keys(item[0]),
         on_batch=state.metrics.batch_size.observe,
+        parallel=len(engines),
     )
+
+
+def _score_by_lang(engine: ScoringEngine, items: list[tuple[BaseModel, str]]) -> list[dict[str, Any]]:
+    """One pass per language asked for (guides are rendered in the rules stage), results in order."""
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, (_, lang) in enumerate(items):
+        by_lang[lang].append(i)
+    out: list[dict[str, Any]] = [{} for _ in items]
+    for lang, idx in by_lang.items():
+        for i, result in zip(idx, engine.score([items[i][0] for i in idx], lang=lang), strict=True):
+            out[i] = result
+    return out
 
 
 def _warm(engine: ScoringEngine, store: Store) -> None:

@@ -7,7 +7,9 @@ one, which takes them all (up to ``max_items``). Under no load a request runs at
 Two requests whose rows share a key (the same project sent twice, or the same bid id in two projects)
 never share a pass: the batch would hold duplicate keys that one request alone does not. If a pass
 fails, its requests are retried one by one, so that one bad request cannot fail the others.
-The pass runs in one dedicated thread: DuckDB releases the GIL, so the event loop keeps accepting.
+Passes run in dedicated threads, ``parallel`` of them at once (one per scoring engine, each with its own
+DuckDB connection): DuckDB releases the GIL, so the passes use the cores and the event loop keeps
+accepting. A new pass starts as soon as a thread is free and takes everything that has queued since.
 """
 
 from __future__ import annotations
@@ -39,24 +41,30 @@ class MicroBatcher(Generic[T, R]):
         max_items: int = 2000,
         keys: Callable[[T], set[Hashable]] | None = None,
         on_batch: Callable[[int], None] | None = None,
+        parallel: int = 1,
     ) -> None:
         self._run = run
         self.max_items = max_items
         self._keys = keys
         self._on_batch = on_batch
+        self.parallel = max(1, parallel)
         self._queue: asyncio.Queue[_Job[T, R]] | None = None
+        self._slots: asyncio.Semaphore | None = None
         self._task: asyncio.Task[None] | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunshao-score")
+        self._passes: set[asyncio.Task[None]] = set()
+        self._executor = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="yunshao-score")
 
     async def start(self) -> None:
         self._queue = asyncio.Queue()
+        self._slots = asyncio.Semaphore(self.parallel)
         self._task = asyncio.create_task(self._loop())
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in [self._task, *self._passes]:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._executor.shutdown(wait=True)
 
     async def submit(self, items: Sequence[T]) -> list[R]:
@@ -71,15 +79,22 @@ class MicroBatcher(Generic[T, R]):
         return await future
 
     async def _loop(self) -> None:
-        assert self._queue is not None
+        assert self._queue is not None and self._slots is not None
         backlog: deque[_Job[T, R]] = deque()
         while True:
             if not backlog:
                 backlog.append(await self._queue.get())
+            await self._slots.acquire()  # a free thread; whatever queued meanwhile joins this pass
             while not self._queue.empty():
                 backlog.append(self._queue.get_nowait())
-            jobs = self._take(backlog)
-            await self._pass(jobs)
+            task = asyncio.create_task(self._pass(self._take(backlog)))
+            self._passes.add(task)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._passes.discard(task)
+        assert self._slots is not None
+        self._slots.release()
 
     def _take(self, backlog: deque[_Job[T, R]]) -> list[_Job[T, R]]:
         """The oldest job, then every later one that fits in size and shares no key; the rest wait."""

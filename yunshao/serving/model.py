@@ -66,9 +66,12 @@ def score_fn(loaded: LoadedModel, settings: Settings) -> ScoreFn:
     def score(con: duckdb.DuckDBPyConnection, ids: list[str], explain: bool) -> pd.DataFrame:
         data = load_project_data(con)
         rows = pd.Index([i for i in ids if i in data.index])
-        scores: pd.DataFrame = loaded.model.score(data.frame.loc[rows])
+        frame = data.frame.loc[rows]
+        design = loaded.model.design(frame)  # once for the score and its explanation
+        scores: pd.DataFrame = loaded.model.score(frame, design)
         if explain:
-            scores["top_factors"] = explain_projects(loaded.model, data.frame, rows, top_k).reindex(scores.index)
+            top = explain_projects(loaded.model, data.frame, rows, top_k, design=design)
+            scores["top_factors"] = top.reindex(scores.index)
         return scores
 
     return score

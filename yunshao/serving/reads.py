@@ -22,9 +22,10 @@ def _audit(audit: AuditLog, caller: Caller, action: str, entities: list[tuple[st
 def read_project(
     store: Store, audit: AuditLog, feedback: FeedbackStore, caller: Caller, project_id: str, path: str
 ) -> dict[str, Any] | None:
-    detail = store.project(project_id)
-    if detail is None:
+    cached = store.project(project_id)
+    if cached is None:
         return None
+    detail = dict(cached)  # the store's cached dict stays as it is
     persons = sorted({str(r["person_id"]) for r in detail["trail"] if r.get("person_id")})
     _audit(audit, caller, "read", [("project", project_id), *(("person", p) for p in persons)], path)
     detail["feedback"] = feedback.for_entity("project", project_id)

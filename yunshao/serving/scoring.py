@@ -1,6 +1,7 @@
 """Scoring a batch of bundles with the batch run's own code: features SQL, rules, the champion model.
 
-One ``ScoringEngine`` per worker process owns an in-memory DuckDB connection, warmed at start-up, that
+Each ``ScoringEngine`` (``serve.scoring_engines`` of them per worker, one pass each at a time) owns an
+in-memory DuckDB connection, warmed at start-up, that
 holds the store's organisation tables (units, people, posts, companies, …). For each batch the bundles'
 rows — plus the rows of peer projects taken from the store (the latest projects of the same unit and
 domain, and the projects the same companies bid in), so that comparisons with peers mean what they mean
@@ -26,6 +27,7 @@ from pydantic import BaseModel
 from yunshao.contract.checks import q
 from yunshao.contract.schema import TABLES
 from yunshao.engine import connect
+from yunshao.features.runner import RepeatCache
 from yunshao.serving.bundles import ORGANISATION_TABLES, to_arrow
 from yunshao.serving.models.contract_rows import BUNDLE_TABLES
 from yunshao.serving.store import parse_json, sql
@@ -70,12 +72,14 @@ class ScoringEngine:
         # The store is read through its own read-only connection: the scoring connection must look like a
         # batch run's (stages list and drop relations by name), never show the store's tables.
         self.store_con = duckdb.connect(str(store), read_only=True)
-        self.con = connect(None, settings.engine)
+        engine = settings.engine.model_copy(update={"threads": settings.serve.engine_threads})
+        self.con = connect(None, engine)
         self.store_tables = {r[0] for r in self.store_con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         self.present = self.store_tables & set(TABLES)
         self.known_ids = self._copy_organisation()
         self.rules = self._load_rules()
         self.timings = Timings()
+        self._repeat = RepeatCache()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -125,7 +129,7 @@ class ScoringEngine:
         present = self._load_tables(tables, ids)
         steps["tables"] = time.perf_counter() - t0
         t = time.perf_counter()
-        build_features(self.con, self.settings, present)
+        build_features(self.con, self.settings, present, repeat=self._repeat)
         steps["features"] = time.perf_counter() - t
         t = time.perf_counter()
         run_rules(self.con, self.settings, lang=lang, present_tables=present, rules=self.rules)

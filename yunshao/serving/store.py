@@ -8,6 +8,7 @@ empty stand-in with the contract's columns is created in memory so that every qu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 from functools import cache
@@ -24,6 +25,8 @@ from yunshao.rules.loader import WARNINGS_COLUMNS
 from yunshao.settings import EngineSettings
 
 SQL_DIR = Path(__file__).parent / "sql"
+#: Project and post details kept in memory per process (each a few kB).
+READ_CACHE = 4096
 
 #: Output tables of a run, as /tmp/interfaces.md declares them (stand-ins when a run wrote none).
 OUTPUT_TABLES: dict[str, dict[str, str]] = {
@@ -95,6 +98,10 @@ class Store:
         self.present_tables = self._present()
         self.run_info = _run_info(self.path.parent / "run.json")
         self.people_names = self._people_names()
+        # the store is read-only while serving (a new run means a restart), so a read never goes stale;
+        # callers get the cached dict and must copy before changing it
+        self._cached_project = functools.lru_cache(maxsize=READ_CACHE)(self._project)
+        self._cached_post = functools.lru_cache(maxsize=READ_CACHE)(self._post)
 
     def _people_names(self) -> frozenset[str]:
         """Every person's name, to mask where a rule's evidence quotes one."""
@@ -154,6 +161,10 @@ class Store:
         return int(rows[0]["total"]) if rows else 0
 
     def project(self, project_id: str) -> dict[str, Any] | None:
+        """A project with its unit, scores, trail, tenders and warnings (cached: do not change the result)."""
+        return self._cached_project(project_id)
+
+    def _project(self, project_id: str) -> dict[str, Any] | None:
         found = self.rows("project", project_id=project_id)
         if not found:
             return None
@@ -170,6 +181,10 @@ class Store:
         }
 
     def post(self, post_id: str) -> dict[str, Any] | None:
+        """A post with its holders, projects and warnings (cached: do not change the result)."""
+        return self._cached_post(post_id)
+
+    def _post(self, post_id: str) -> dict[str, Any] | None:
         found = self.rows("post", post_id=post_id)
         if not found:
             return None

@@ -151,13 +151,18 @@ def top_factors(
 
 
 def explain_projects(
-    model: RiskModel, frame: pd.DataFrame, rows: pd.Index, k: int = 5, batch_size: int = BATCH_SIZE
+    model: RiskModel,
+    frame: pd.DataFrame,
+    rows: pd.Index,
+    k: int = 5,
+    batch_size: int = BATCH_SIZE,
+    design: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """``top_factors`` for the given project ids (a subset of ``frame.index``)."""
+    """``top_factors`` for the given project ids (a subset of ``frame.index``); ``design`` as in RiskModel.score."""
     if len(rows) == 0:
         return pd.Series(dtype=object)
     sub = frame.loc[rows]
-    design = model.design(sub)
+    design = model.design(sub) if design is None else design.loc[rows]
     if model.classifier is not None:
         contrib = shap_contributions(model.classifier, design[model.classifier_columns], batch_size)
         return top_factors(contrib, design, k)

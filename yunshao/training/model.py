@@ -70,9 +70,12 @@ class RiskModel:
             parts["model_score"] = np.nan
         return parts
 
-    def score(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """risk_score, level, anomaly_score and model_score per row of ``frame``."""
-        parts = self.parts(frame)
+    def score(self, frame: pd.DataFrame, design: pd.DataFrame | None = None) -> pd.DataFrame:
+        """risk_score, level, anomaly_score and model_score per row of ``frame``.
+
+        ``design`` is ``self.design(frame)`` when the caller has it already (the API explains the same rows).
+        """
+        parts = self.parts(frame, design)
         risk = self.combiner.risk(parts)
         out = pd.DataFrame(index=frame.index)
         out["risk_score"] = risk
