@@ -217,3 +217,18 @@ def test_integers_beyond_bigint_are_422(client: TestClient, keys: dict[str, str]
     assert ["body", "agreements", 0, "promised_jobs"] in _locs(reply)
     body["agreements"][0]["promised_jobs"] = 120
     assert client.post("/v1/score", json=body, headers=auth(keys["case_system"])).status_code == 200
+
+
+def test_pass_steps_are_on_metrics(client: TestClient, keys: dict[str, str], bundle: dict[str, Any]) -> None:
+    def counts() -> dict[str, float]:
+        out = {}
+        for line in client.get("/metrics").text.splitlines():
+            if line.startswith("yunshao_score_pass_seconds_count{"):
+                out[line.split('step="')[1].split('"')[0]] = float(line.split()[-1])
+        return out
+
+    before = counts()
+    assert client.post("/v1/score", json=bundle, headers=auth(keys["case_system"])).status_code == 200
+    after = counts()
+    assert set(after) == {"tables", "features", "rules", "model", "assemble", "total"}
+    assert all(after[step] == before.get(step, 0.0) + 1 for step in after)  # one pass, each step once

@@ -131,7 +131,7 @@ def _start_scoring(app: FastAPI, settings: Settings, scorer: ScoreFn | None) -> 
     def run(items: list[tuple[BaseModel, str]]) -> list[dict[str, Any]]:
         engine = free.get()  # the batcher never runs more passes at once than there are engines
         try:
-            return _score_by_lang(engine, items)
+            return _score_by_lang(engine, items, state.metrics)
         finally:
             free.put(engine)
 
@@ -144,7 +144,7 @@ def _start_scoring(app: FastAPI, settings: Settings, scorer: ScoreFn | None) -> 
     )
 
 
-def _score_by_lang(engine: ScoringEngine, items: list[tuple[BaseModel, str]]) -> list[dict[str, Any]]:
+def _score_by_lang(engine: ScoringEngine, items: list[tuple[BaseModel, str]], metrics: Metrics) -> list[dict[str, Any]]:
     """One pass per language asked for (guides are rendered in the rules stage), results in order."""
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, (_, lang) in enumerate(items):
@@ -153,6 +153,7 @@ def _score_by_lang(engine: ScoringEngine, items: list[tuple[BaseModel, str]]) ->
     for lang, idx in by_lang.items():
         for i, result in zip(idx, engine.score([items[i][0] for i in idx], lang=lang), strict=True):
             out[i] = result
+        metrics.observe_pass(engine.timings.steps)
     return out
 
 

@@ -31,6 +31,17 @@ class Metrics:
             registry=self.registry,
         )
         self.feedback = Counter("yunshao_feedback", "feedback rows stored", ["outcome"], registry=self.registry)
+        self.pass_seconds = Histogram(
+            "yunshao_score_pass_seconds",
+            "seconds of a scoring pass by step (tables, features, rules, model, assemble, total)",
+            ["step"],
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+            registry=self.registry,
+        )
+
+    def observe_pass(self, steps: dict[str, float]) -> None:
+        for step, seconds in steps.items():
+            self.pass_seconds.labels(step=step).observe(seconds)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
