@@ -61,10 +61,12 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
     _tick(report, "load", clock, progress)
     model = _choose_model(data, targets, settings, report)
     clock = time.perf_counter()
-    scores = model.score(data.frame)
+    design = model.design(data.frame)  # once for the scores and the explanations of the flagged rows
+    scores = model.score(data.frame, design)
     _tick(report, "score", clock, progress)
     clock = time.perf_counter()
-    scores["top_factors"] = _explanations(model, data, scores, settings)
+    scores["top_factors"] = _explanations(model, data, scores, settings, design)
+    del design
     report.explained = int(scores["top_factors"].notna().sum())
     _tick(report, "explain", clock, progress)
     write_project_scores(con, scores, data)
@@ -140,12 +142,14 @@ def spec_from_settings(settings: Settings) -> ExperimentSpec:
     return spec
 
 
-def _explanations(model: RiskModel, data: ProjectData, scores: pd.DataFrame, settings: Settings) -> pd.Series:
+def _explanations(
+    model: RiskModel, data: ProjectData, scores: pd.DataFrame, settings: Settings, design: pd.DataFrame
+) -> pd.Series:
     mode = settings.model.explain
     if mode == "none":
         return pd.Series(None, index=scores.index, dtype=object)
     rows = scores.index if mode == "all" else scores.index[scores["level"] != "green"]
-    factors = explain_projects(model, data.frame, rows, settings.model.top_factors)
+    factors = explain_projects(model, data.frame, rows, settings.model.top_factors, design=design)
     return factors.reindex(scores.index)
 
 
