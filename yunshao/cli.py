@@ -40,15 +40,21 @@ def simulate(
     seed: Annotated[int, typer.Option(help="random seed; same seed, same data")] = 0,
     label_frac: Annotated[float, typer.Option(help="share of planted cases handed over as labels")] = 0.4,
     truth: Annotated[Path | None, typer.Option(help="ground-truth folder (default: OUT_truth)")] = None,
+    profile: Annotated[str, typer.Option(help="county conventions: default or a foreign profile")] = "default",
 ) -> None:
     """Simulate a county's trail data with planted misconduct and benign look-alikes."""
     from yunshao.console.progress import bar
     from yunshao.simulate import simulate as run_simulation
+    from yunshao.simulate.profiles import PROFILES
 
     if not 0.0 <= label_frac <= 1.0:
         raise fail(f"--label-frac must be between 0 and 1, got {label_frac}")
+    if profile not in PROFILES:
+        raise fail(f"--profile: unknown profile '{profile}'; known: {', '.join(PROFILES)}")
     with bar("simulating projects") as update:
-        summary = run_simulation(out, projects, seed, label_frac=label_frac, truth=truth, progress=update)
+        summary = run_simulation(
+            out, projects, seed, label_frac=label_frac, truth=truth, progress=update, profile=profile
+        )
     out_console.print(summary)
 
 

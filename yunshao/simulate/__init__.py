@@ -2,8 +2,10 @@
 
 `simulate(out, n_projects, seed)` writes a dataset in the trail contract to `out` and its ground truth to
 a separate folder (default `<out>_truth`): `planted.parquet` (project_id, scheme, entity_type, entity_id,
-strength, detail JSON), `lookalikes.parquet` (project_id, kind), `bad_rows.parquet` (table, key, defect)
-and `summary.json`.
+strength, detail JSON), `lookalikes.parquet` (project_id, kind), `bad_rows.parquet` (table, key, defect),
+`posts.parquet` (post_id, corrupt, schemes, projects), `practices.parquet` (lawful local practice) and
+`summary.json`. `simulate(..., profile=NAME)` picks a county's conventions from `profiles.PROFILES`; the
+default profile is the county described below, the foreign ones change it as their `changes` lines say.
 
 Conventions a reader of the data can rely on:
 

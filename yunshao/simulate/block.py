@@ -8,11 +8,13 @@ import numpy as np
 import pyarrow as pa
 
 from yunshao.contract.schema import ACTIONS, ALL_NODES, CHANNELS, DOMAINS, PROJECT_STATUSES
-from yunshao.simulate import badrows, money
+from yunshao.simulate import badrows, corrupt, money, practices, timing
 from yunshao.simulate import encode as enc
 from yunshao.simulate.bidding import Award, run_tenders
 from yunshao.simulate.companies import Companies
-from yunshao.simulate.plan import CATEGORY_WORDS, CONSTRUCTION, Plan, plan_block
+from yunshao.simulate.config import BLOCK
+from yunshao.simulate.county import County
+from yunshao.simulate.plan import CATEGORY_WORDS, CONSTRUCTION, Plan, plan_block, project_names
 from yunshao.simulate.schemes import (
     build_before_approval,
     lookalikes,
@@ -50,23 +52,34 @@ class Context:
     region_factor: np.ndarray
     n_total: int
     bad_row_frac: float
+    county: County
+    seed: int
 
 
 def make_block(rng: np.random.Generator, ctx: Context, p0: int, n: int) -> dict[str, pa.Table]:
     world, co, state = ctx.world, ctx.companies, ctx.state
     looks_before = len(state.lookalikes)
-    plan = plan_block(rng, world, p0, n, ctx.n_total)
+    profile = ctx.county.profile
+    plan = plan_block(rng, world, p0, n, ctx.n_total, profile)
+    # foreign profiles draw from their own stream, so the default county's streams stay as they were
+    prng = None if profile.is_default else np.random.default_rng([ctx.seed, 20, p0 // BLOCK])
+    if prng is not None:
+        moved = corrupt.assign(prng, plan, ctx.county, world.post_unit, state)
+        if practices.apply(prng, plan, profile, state) or moved:
+            plan.name = project_names(plan, world)
     k17, k18, dur = construction_shape(rng, plan)
     settlement_inflation.choose(rng, plan, dur, k17)
     payout_unmet_promise.choose(rng, plan)
     plan.cancel_at[plan.is_look("payout_withheld")] = 3
-    steps = build_steps(rng, plan, k17, k18, dur)
+    steps = build_steps(rng, plan, k17, k18, dur, profile)
     bba = build_before_approval.shift(rng, plan, steps)
     payout_unmet_promise.shift(rng, plan, steps)
     award = run_tenders(rng, plan, steps, co, state, dur)
     deals = money.decide(rng, plan, steps, award, co, ctx.region_factor)
     handler = world.clerks[plan.unit, rng.integers(0, 1 << 30, n) % world.n_clerks[plan.unit]]
-    events = expand(rng, world, plan, steps, handler)
+    events = expand(rng, world, plan, steps, handler, ctx.county, prng)
+    if prng is not None:
+        timing.apply(prng, events, profile)
     self_approval.apply(rng, plan, events, state)
     relative_favour.apply(rng, plan, events, award.company, co, state)
     related = lookalikes.relate_employees(rng, plan, events, award.company, co, state)

@@ -1,5 +1,10 @@
 """Verified outcomes (核查结论): labels for part of the planted cases and `unfounded` labels on clean
-projects, biased toward look-alikes as real investigations are."""
+projects, biased toward look-alikes as real investigations are.
+
+A foreign profile adds the noise of a real county: labels concentrate on the schemes it investigates most
+(per-scheme rates around `label_frac`, the overall share kept near it), and a share of the `unfounded`
+verdicts are wrong (they fall on planted projects whose case was not proven).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import pyarrow as pa
 from yunshao.contract.schema import LABEL_ENTITIES, OUTCOMES
 from yunshao.simulate import encode as enc
 from yunshao.simulate.config import DAY, LABEL_START, SIM_END
+from yunshao.simulate.profiles import Profile
 from yunshao.simulate.state import State, Truth
 
 LOOKS_LIKE = {
@@ -32,7 +38,18 @@ CLEAN_SCHEMES = {  # domain code -> schemes an investigation of a clean project 
 }
 
 
-def build(rng: np.random.Generator, state: State, label_frac: float) -> pa.Table | None:
+def scheme_fracs(counts: dict[str, int], label_frac: float, profile: Profile) -> dict[str, float]:
+    """Label rate per scheme: the profile's focus weights, scaled so that the overall rate stays label_frac."""
+    if not profile.label_focus:
+        return {s: min(label_frac, 1.0) for s in counts}
+    w = {s: profile.label_focus.get(s, 1.0) for s in counts}
+    norm = sum(counts[s] * w[s] for s in counts) / max(sum(counts.values()), 1)
+    return {s: min(1.0, label_frac * w[s] / norm) for s in counts}
+
+
+def build(rng: np.random.Generator, state: State, label_frac: float, profile: Profile | None = None) -> pa.Table | None:
+    """The labels table, or None when nothing is labelled (label_frac 0)."""
+    profile = profile or Profile()
     if label_frac <= 0:
         return None
     rows: dict[tuple[str, str, str], tuple[str, float]] = {}  # key -> (outcome, t0)
@@ -41,9 +58,10 @@ def build(rng: np.random.Generator, state: State, label_frac: float) -> pa.Table
     for t in state.truth:
         (posts if t.entity_type == "post" else by_scheme[t.scheme]).append(t)
     n_confirmed = 0
+    fracs = scheme_fracs({s: len(c) for s, c in by_scheme.items()}, label_frac, profile)
     for scheme in sorted(by_scheme):
         cases = by_scheme[scheme]
-        k = max(1, int(rng.binomial(len(cases), min(label_frac, 1.0))))
+        k = max(1, int(rng.binomial(len(cases), fracs[scheme])))
         for j in np.sort(rng.choice(len(cases), size=min(k, len(cases)), replace=False)):
             t = cases[int(j)]
             outcome = "confirmed" if rng.random() < 0.85 else "partial"
@@ -65,6 +83,8 @@ def build(rng: np.random.Generator, state: State, label_frac: float) -> pa.Table
         options = CLEAN_SCHEMES[domain]
         scheme = options[int(rng.integers(0, len(options)))]
         rows.setdefault(("project", pid, scheme), ("unfounded", start))
+    if profile.wrong_unfounded_p > 0:
+        _wrong_unfounded(rng, state, rows, n_look + n_clean, profile.wrong_unfounded_p)
     keys = sorted(rows)
     t0 = np.array([rows[k][1] for k in keys])
     lo = np.maximum(LABEL_START, t0 + 200)
@@ -81,3 +101,21 @@ def build(rng: np.random.Generator, state: State, label_frac: float) -> pa.Table
             "decided_at": enc.timestamps(seconds),
         },
     )
+
+
+def _wrong_unfounded(
+    rng: np.random.Generator,
+    state: State,
+    rows: dict[tuple[str, str, str], tuple[str, float]],
+    n_unfounded: int,
+    share: float,
+) -> None:
+    """Add wrong `unfounded` verdicts on planted, unproven projects: `share` of all unfounded ones."""
+    proven = {k[1] for k, v in rows.items() if v[0] != "unfounded"}
+    cands = sorted(
+        {(t.project_id, t.scheme) for t in state.truth if t.entity_type != "post" and t.project_id not in proven}
+    )
+    k = min(len(cands), round(n_unfounded * share / (1 - share)))
+    for j in rng.choice(len(cands), size=k, replace=False) if k else []:
+        pid, scheme = cands[int(j)]
+        rows.setdefault(("project", pid, scheme), ("unfounded", state.project_t0[pid]))

@@ -29,6 +29,7 @@ from yunshao.simulate.config import (
     TRAIL_START,
     TRAIL_START_END,
 )
+from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import World
 
 CONSTRUCTION, INVESTMENT, LAND, PROCUREMENT, SUBSIDY = (DOMAINS.index(d) for d in DOMAINS)
@@ -113,6 +114,8 @@ class Plan:
     cancel_at: np.ndarray  # prefix slot where a clean trail is rejected/withdrawn, or -1
     name: list[str]
     parent: np.ndarray  # global index of the parent project (a benign later phase), or -1
+    resp_post: np.ndarray  # corrupt post that signs the project's own nodes (profiles only), or -1
+    practice: np.ndarray  # index in practices.PRACTICES of a lawful local practice (profiles only), or -1
 
     @property
     def n(self) -> int:
@@ -149,7 +152,9 @@ def thresholds(domain: np.ndarray, category: np.ndarray) -> np.ndarray:
     return thr
 
 
-def plan_block(rng: np.random.Generator, world: World, p0: int, n: int, n_total: int) -> Plan:
+def plan_block(
+    rng: np.random.Generator, world: World, p0: int, n: int, n_total: int, profile: Profile | None = None
+) -> Plan:
     g = np.arange(p0, p0 + n, dtype=np.int64)
     domain = rng.choice(len(DOMAINS), size=n, p=[DOMAIN_P[d] for d in DOMAINS])
     span = TRAIL_START_END - TRAIL_START
@@ -195,24 +200,27 @@ def plan_block(rng: np.random.Generator, world: World, p0: int, n: int, n_total:
         cancel_at=np.full(n, -1),
         name=[],
         parent=np.full(n, -1),
+        resp_post=np.full(n, -1),
+        practice=np.full(n, -1),
     )
-    _draw_schemes(rng, plan)
+    _draw_schemes(rng, plan, profile or Profile())
     _draw_lookalikes(rng, plan)
     _budgets_and_methods(rng, plan)
     plan.cancel_at = np.where(
         (plan.scheme < 0) & (plan.lookalike < 0) & (rng.random(n) < 0.02), rng.integers(1, 5, n), -1
     )
-    plan.name = _names(plan, world)
+    plan.name = project_names(plan, world)
     return plan
 
 
-def _draw_schemes(rng: np.random.Generator, plan: Plan) -> None:
+def _draw_schemes(rng: np.random.Generator, plan: Plan, profile: Profile) -> None:
     n = plan.n
     u = rng.random(n)
     left = SIM_END - plan.t0
     for d, dname in enumerate(DOMAINS):
         acc = 0.0
-        for scheme, p in SCHEME_P[dname].items():
+        for scheme, p0 in SCHEME_P[dname].items():
+            p = p0 * profile.scheme_factor(scheme)
             hit = (plan.domain == d) & (u >= acc) & (u < acc + p) & (left > NEEDS_DAYS[scheme])
             plan.scheme[hit] = SCHEMES.index(scheme)
             acc += p
@@ -353,7 +361,8 @@ ZH = {
 }  # fmt: skip
 
 
-def _names(plan: Plan, world: World) -> list[str]:
+def project_names(plan: Plan, world: World) -> list[str]:
+    """Names carry the unit and year, so they are formed again when a profile moves a project."""
     names = []
     seq = ("一", "二", "三", "四")
     pos: dict[int, int] = {}

@@ -3,6 +3,10 @@
 The world (units, officials, companies) is built once; projects are generated in fixed blocks of
 `config.BLOCK`, each with its own generator seeded by (seed, block), and flushed every `chunk_projects`.
 Memory is bounded by one chunk plus the world; the output does not depend on the chunk size.
+
+A profile (`profiles.PROFILES`) sets the county's conventions; the default profile reproduces the
+original county byte for byte. Every profile writes `<truth>/posts.parquet` (corrupt posts) and
+`<truth>/practices.parquet` (lawful local practice, empty for the default).
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from yunshao.contract.schema import TABLES
+from yunshao.simulate import corrupt, labels, practices
 from yunshao.simulate import encode as enc
-from yunshao.simulate import labels
 from yunshao.simulate.block import Context, make_block
 from yunshao.simulate.companies import build_companies, staff_relations
 from yunshao.simulate.config import BLOCK, DOMAIN_P, SCHEMES
+from yunshao.simulate.county import build_county, share_buildings
+from yunshao.simulate.profiles import get_profile
 from yunshao.simulate.state import State
 from yunshao.simulate.world import RELATION_KINDS, People, build_world
 from yunshao.simulate.writer import PartWriter, write_bad_csv
@@ -37,6 +43,7 @@ class SimulationSummary:
     truth: Path
     seed: int
     n_projects: int
+    profile: str = "default"
     rows: dict[str, int] = field(default_factory=dict)
     planted: dict[str, int] = field(default_factory=dict)
     planted_projects: int = 0
@@ -55,7 +62,7 @@ def _clear(folder: Path) -> None:
     """Remove files a previous run wrote (only contract tables and truth files)."""
     if not folder.exists():
         return
-    names = set(TABLES) | {"planted", "lookalikes", "bad_rows", "summary"}
+    names = set(TABLES) | {"planted", "lookalikes", "bad_rows", "summary", "posts", "practices"}
     for f in folder.iterdir():
         if f.is_file() and f.name.split(".")[0] in names:
             f.unlink()
@@ -71,8 +78,13 @@ def simulate(
     bad_row_frac: float = 0.002,
     chunk_projects: int = 20_000,
     progress: Callable[[int, int], None] | None = None,
+    profile: str = "default",
 ) -> SimulationSummary:
-    """Write a simulated dataset to `out` and its ground truth to `truth` (default `<out>_truth`)."""
+    """Write a simulated dataset to `out` and its ground truth to `truth` (default `<out>_truth`).
+
+    `profile` names a county in `profiles.PROFILES` (ValueError listing the known names otherwise).
+    """
+    prof = get_profile(profile)
     if n_projects < 1:
         raise ValueError(f"n_projects must be at least 1, got {n_projects}")
     if not 0.0 <= label_frac <= 1.0:
@@ -91,13 +103,20 @@ def simulate(
     world = build_world(np.random.default_rng([seed, 0]), people)
     companies = build_companies(np.random.default_rng([seed, 2]), people, n_projects)
     world.relations.extend(sorted(staff_relations(np.random.default_rng([seed, 5]), companies)))
+    county = build_county(None if prof.is_default else np.random.default_rng([seed, 21]), world, prof, n_projects)
+    state = State()
+    if prof.shared_building_groups:
+        for building, firm in share_buildings(
+            np.random.default_rng([seed, 22]), companies, prof.shared_building_groups
+        ):
+            state.practices.append(("company", f"CO{firm:04d}", f"shared_building:{building}"))
+    state.practices.extend(("unit", f"U{u:03d}", "head_delegation") for u in np.flatnonzero(county.delegating))
     villagers = people.add(max(50, int(n_projects * DOMAIN_P["land"] * 1.2)))
     region_rng = np.random.default_rng([seed, 3])
     regions = sorted(set(world.unit_region))
     factor = dict(zip(regions, region_rng.uniform(0.8, 1.25, len(regions)), strict=True))
     region_factor = np.array([factor[r] for r in world.unit_region])
-    state = State()
-    ctx = Context(world, companies, state, villagers, region_factor, n_projects, bad_row_frac)
+    ctx = Context(world, companies, state, villagers, region_factor, n_projects, bad_row_frac, county, seed)
     writer = PartWriter(out)
     per_chunk = max(1, chunk_projects // BLOCK)
     starts = list(range(0, n_projects, BLOCK))
@@ -111,13 +130,16 @@ def simulate(
             progress(p0 + n, n_projects)
     writer.flush()
     _write_world(writer, world, people, companies, state)
-    label_table = labels.build(np.random.default_rng([seed, 4]), state, label_frac)
+    label_table = labels.build(np.random.default_rng([seed, 4]), state, label_frac, prof)
     if label_table is not None:
         writer.write("labels", label_table)
     for name, rows in sorted(state.bad_csv.items()):
         write_bad_csv(out, name, rows)
     writer.ensure_all(skip=set() if label_table is not None else {"labels"})
     summary = _write_truth(truth, out, state, writer, seed, n_projects, label_table)
+    summary.profile = prof.name
+    pq.write_table(corrupt.posts_table(len(world.post_unit), county, state), truth / "posts.parquet")
+    pq.write_table(practices.table(state), truth / "practices.parquet")
     summary.seconds = round(time.perf_counter() - started, 2)
     (truth / "summary.json").write_text(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     return summary

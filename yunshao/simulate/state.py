@@ -32,6 +32,9 @@ class State:
     bad_csv: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     clean_sample: list[tuple[str, int, float]] = field(default_factory=list)  # (project_id, domain, t0)
     project_t0: dict[str, float] = field(default_factory=dict)  # planted and look-alike projects only
+    corrupt_load: dict[int, int] = field(default_factory=dict)  # corrupt post -> planted projects handed to it
+    responsible: dict[str, int] = field(default_factory=dict)  # project_id -> corrupt post that signs it
+    practices: list[tuple[str, str, str]] = field(default_factory=list)  # (entity_type, entity_id, practice)
 
     def take(self, kind: str, n: int) -> int:
         """First of n new consecutive ids of a kind."""

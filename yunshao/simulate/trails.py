@@ -2,19 +2,25 @@
 
 A step is one visit of a node (C17 and C18 repeat during construction). Each step expands to a short
 action pattern (submit → approve, sometimes a return or a rejection and a resubmission). Event times
-fall in office hours on working days, with a little night, weekend and offline noise.
+fall in office hours on working days, with a little night, weekend and offline noise; a profile sets how
+much (`profiles.Profile`), and how often an approval goes through a return or rejection cycle.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from yunshao.contract.schema import ACTIONS, ALL_NODES, DOMAINS
 from yunshao.simulate.config import DAY, SIM_END
 from yunshao.simulate.plan import CONSTRUCTION, NO_TENDER, Plan
+from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import World
+
+if TYPE_CHECKING:
+    from yunshao.simulate.county import County
 
 NODE_CODES = tuple(ALL_NODES)
 NODE = {code: i for i, code in enumerate(NODE_CODES)}
@@ -148,13 +154,21 @@ def _delays(rng: np.random.Generator, pattern: np.ndarray) -> np.ndarray:
     return d
 
 
-def build_steps(rng: np.random.Generator, plan: Plan, k17: np.ndarray, k18: np.ndarray, dur: np.ndarray) -> Steps:
+def build_steps(
+    rng: np.random.Generator,
+    plan: Plan,
+    k17: np.ndarray,
+    k18: np.ndarray,
+    dur: np.ndarray,
+    profile: Profile | None = None,
+) -> Steps:
     """All steps of a block; special orders of planted schemes are applied by shifting step starts."""
+    profile = profile or Profile()
     parts: list[tuple[np.ndarray, ...]] = []
     for d, dname in enumerate(DOMAINS):
         idx = np.flatnonzero(plan.domain == d)
         if len(idx):
-            parts.extend(_domain_steps(rng, plan, idx, TEMPLATES[dname], d, k17, k18, dur))
+            parts.extend(_domain_steps(rng, plan, idx, TEMPLATES[dname], d, k17, k18, dur, profile))
     proj, node, pattern, start, delays, approver = (np.concatenate([p[i] for p in parts]) for i in range(6))
     order = np.lexsort((node, start, proj))
     return Steps(proj[order], node[order], pattern[order], start[order], delays[order], approver[order])
@@ -169,6 +183,7 @@ def _domain_steps(
     k17: np.ndarray,
     k18: np.ndarray,
     dur: np.ndarray,
+    profile: Profile,
 ) -> list[tuple[np.ndarray, ...]]:
     k = len(idx)
     t = plan.t0[idx].astype(np.float64).copy()
@@ -182,7 +197,7 @@ def _domain_steps(
         pattern = np.full(k, slot.pattern)
         if slot.pattern == SA:
             r = rng.random(k)
-            pattern = np.where(r < 0.04, SRSA, np.where(r < 0.05, SJSA, SA))
+            pattern = np.where(r < profile.return_p, SRSA, np.where(r < profile.resubmit_p, SJSA, SA))
         stop = plan.cancel_at[idx] == s
         pattern = np.where(stop, np.where(rng.random(k) < 0.7, SJ, SW), pattern)
         present = alive.copy()
@@ -200,7 +215,7 @@ def _domain_steps(
         t = np.where(present, ends[slot.node], t)
         alive &= ~stop
     if domain == CONSTRUCTION:
-        out.extend(_construction_tail(rng, idx, alive, ends["C16"], k17, k18, dur))
+        out.extend(_construction_tail(rng, idx, alive, ends["C16"], k17, k18, dur, profile))
     return out
 
 
@@ -226,6 +241,7 @@ def _construction_tail(
     k17: np.ndarray,
     k18: np.ndarray,
     dur: np.ndarray,
+    profile: Profile,
 ) -> list[tuple[np.ndarray, ...]]:
     live = idx[alive]
     base = c16_end[alive]
@@ -241,7 +257,7 @@ def _construction_tail(
     for slot in SUFFIX:
         pat = np.full(len(live), SA)
         r = rng.random(len(live))
-        pat = np.where(r < 0.04, SRSA, pat)
+        pat = np.where(r < profile.return_p, SRSA, pat)
         t = t + slot.min_gap + rng.lognormal(np.log(slot.gap), slot.sigma, len(live))
         delays = _delays(rng, pat)
         out.append(_pack(live, slot.node, pat, t, delays, slot.approver))
@@ -268,19 +284,50 @@ class Events:
         return len(self.proj)
 
 
-def approver_posts(rng: np.random.Generator, world: World, plan: Plan, steps: Steps) -> np.ndarray:
-    """The post that decides each step: the project unit's leaders or a county department's."""
+def approver_posts(
+    rng: np.random.Generator,
+    world: World,
+    plan: Plan,
+    steps: Steps,
+    county: County | None = None,
+    prng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """The post that decides each step: the project unit's leaders or a county department's.
+
+    Under a profile the unit's own nodes may go to its township (villages), to its head (delegation) or,
+    for a project planted on a corrupt post, to that post; `prng` draws the delegation.
+    """
     key = steps.approver
     unit = plan.unit[steps.proj].copy()
+    if county is not None:
+        unit = county.approve_unit[unit]
     for name, code in world.dept.items():
         unit = np.where(key == APPROVER_KEYS.index(name), code, unit)
-    n_app = world.n_approvers[unit]
+    n_app = world.n_approvers[unit] if county is None else county.n_approvers[unit]
     post = world.approvers[unit, rng.integers(0, 1 << 30, len(unit)) % n_app]
-    return np.where(key == APPROVER_KEYS.index("head"), world.heads[unit], post)
+    head = key == APPROVER_KEYS.index("head")
+    post = np.where(head, world.heads[unit], post)
+    if county is None:
+        return post
+    own = head | (key == APPROVER_KEYS.index("self"))
+    if prng is not None and county.delegating.any():
+        delegated = own & county.delegating[unit] & (prng.random(len(unit)) < county.profile.delegation_p)
+        post = np.where(delegated, world.heads[unit], post)
+    resp = plan.resp_post[steps.proj]
+    return np.where(own & (resp >= 0), resp, post)
 
 
-def expand(rng: np.random.Generator, world: World, plan: Plan, steps: Steps, handler: np.ndarray) -> Events:
+def expand(
+    rng: np.random.Generator,
+    world: World,
+    plan: Plan,
+    steps: Steps,
+    handler: np.ndarray,
+    county: County | None = None,
+    prng: np.random.Generator | None = None,
+) -> Events:
     """Events of all steps: actions, office-hour timestamps, posts and the persons holding them."""
+    pf = county.profile if county is not None else Profile()
     n_ev = PAT_LEN[steps.pattern]
     step = np.repeat(np.arange(len(steps.proj)), n_ev)
     first = np.cumsum(n_ev) - n_ev
@@ -291,13 +338,15 @@ def expand(rng: np.random.Generator, world: World, plan: Plan, steps: Steps, han
     day = np.floor(t).astype(np.int64)
     wd = (day + 3) % 7
     weekend = wd >= 5
-    move = weekend & (rng.random(len(day)) < 0.93)
+    move = weekend & (rng.random(len(day)) < np.where(wd == 5, pf.saturday_move_p, pf.sunday_move_p))
     day = np.where(move, day + 7 - wd, day)
     r = rng.random(len(day))
     tod = np.where(
-        r < 0.012,
+        r < pf.night_p,
         (rng.uniform(22, 30, len(day)) % 24) * 3600,
-        np.where(r < 0.04, rng.uniform(17.5, 21.9, len(day)) * 3600, rng.uniform(8.5, 17.5, len(day)) * 3600),
+        np.where(
+            r < pf.after_hours_p, rng.uniform(17.5, 21.9, len(day)) * 3600, rng.uniform(8.5, 17.5, len(day)) * 3600
+        ),
     ).astype(np.int64)
     ts = day * DAY + tod
     proj = steps.proj[step]
@@ -309,12 +358,14 @@ def expand(rng: np.random.Generator, world: World, plan: Plan, steps: Steps, han
     keep = ts < (SIM_END + 1) * DAY
     step, k, action, ts, proj = step[keep], k[keep], action[keep], ts[keep], proj[keep]
 
-    app_post = approver_posts(rng, world, plan, steps)
+    app_post = approver_posts(rng, world, plan, steps, county, prng)
     handing = np.isin(action, (SUBMIT, CHANGE, WITHDRAW))
     post = np.where(handing, handler[proj], app_post[step])
     person = world.holders(post, ts // DAY)
-    offline_project = rng.random(plan.n) < 0.05
-    channel = (rng.random(len(ts)) < np.where(offline_project[proj], 0.35, 0.01)).astype(np.int64)
+    offline_project = rng.random(plan.n) < pf.offline_project_p
+    channel = (rng.random(len(ts)) < np.where(offline_project[proj], pf.offline_row_p, pf.online_offline_p)).astype(
+        np.int64
+    )
     is_approve = action == APPROVE
     amount = np.where(is_approve | (action == CHANGE), steps.amount[step], np.nan)
     note = np.full(len(ts), -1)

@@ -17,6 +17,7 @@ import pyarrow as pa
 from yunshao.simulate import encode as enc
 from yunshao.simulate.config import DAY
 from yunshao.simulate.plan import INVESTMENT, Plan
+from yunshao.simulate.practices import STAGED
 from yunshao.simulate.schemes import record
 from yunshao.simulate.state import State
 from yunshao.simulate.trails import Steps
@@ -77,6 +78,9 @@ def agreements(
     q = np.ones(k)
     withheld = plan.is_look("payout_withheld")[idx]
     q[withheld] = rng.uniform(0.4, 0.8, int(withheld.sum()))
+    staged = plan.practice[idx] == STAGED  # lawful: paid in stages against partial targets (profiles only)
+    if staged.any():
+        q[staged] = rng.uniform(0.55, 0.9, int(staged.sum()))
     for j, i in enumerate(idx):
         v = plan.get_variant(int(i), "payout_unmet_promise")
         if v and v.startswith("unmet"):

@@ -35,6 +35,9 @@ def apply(
         if c not in set(co.cronies.get(int(co.kind[c]), ())):
             continue
         ev = np.flatnonzero((events.proj == i) & (events.action == APPROVE) & np.isin(events.node, DECIDING))
+        resp = int(plan.resp_post[i])
+        if resp >= 0 and (events.post[ev] == resp).any():  # the relative of the corrupt post's holder
+            ev = ev[events.post[ev] == resp]
         if not len(ev):
             continue
         e = int(ev[int(rng.integers(0, len(ev)))])

@@ -25,6 +25,9 @@ def apply(rng: np.random.Generator, plan: Plan, events: Events, state: State) ->
             for a in appr
             if a - 1 in set(ev) and events.action[a - 1] == SUBMIT and events.step[a - 1] == events.step[a]
         ]
+        resp = int(plan.resp_post[i])
+        if resp >= 0 and any(events.post[c] == resp for c in cands):  # a corrupt post approves its own filing
+            cands = [c for c in cands if events.post[c] == resp]
         if not cands:
             continue
         k = 1 if rng.random() < 0.5 else min(len(cands), int(rng.integers(2, 4)))
