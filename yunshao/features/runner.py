@@ -278,7 +278,7 @@ def _run_file(
         return run
     t0 = time.perf_counter()
     body = render_sql(f.sql.body, params, source=str(f.sql.path)).strip().rstrip(";")
-    stand_ins = [t for t in f.optional if t not in present]
+    stand_ins = [t for t in f.optional if t not in present or not _readable(con, t)]
     _create_stand_ins(con, stand_ins)
     try:
         if f.kind == "features":
@@ -325,6 +325,16 @@ def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
     ).fetchall()
     for catalog, table_type in rows:
         con.execute(f'DROP {"VIEW" if table_type == "VIEW" else "TABLE"} IF EXISTS "{catalog}".main.{name}')
+
+
+def _readable(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the connection holds ``table``: a caller may declare a table present that it keeps to itself
+    (the scoring API holds no labels), and an optional input it does not hold is read as empty."""
+    try:
+        con.execute(f"SELECT 1 FROM {table} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def _create_stand_ins(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
