@@ -1,30 +1,86 @@
-"""Post risk: from the projects a post's holders approved while holding it, the warnings that name the
-post, and the post's own features.
+"""Post risk: what the post's holders did over the years, weighted by the responsibility of what they decided.
 
-A post (岗位) is where power sits; a person moves on, the post stays. Its evidence is (1) the risk of the
-projects approved from it (the mean of its three riskiest, so one bad project counts but a busy post is
-not punished for volume), (2) warnings naming the post, and (3) how unusual its own features are. With
-post labels a classifier learns the weighting; without, the three are combined as documented weights,
-and top factors give each component's exact share of the score in risk points.
+A post (岗位) is where power sits; a person moves on, the post stays. In real counties a corrupt post is
+one whose holders commit several official-side schemes over the years (approving their own requests,
+favouring relatives, avoiding or splitting tenders, building before approval, approving inflated
+settlements, payouts and appraisals), not only the schemes whose rules name a post. So a post's evidence
+is read from the projects it approved, each weighted by the responsibility of the node it decided
+(``NODE_WEIGHTS``): how many of them carry official-side rule hits, high model risk or a verified
+outcome, and how many different schemes they show; beside that, the warnings naming the post and how
+unusual its own features are.
+
+Without post labels these combine into an evidence score (``evidence_points``): a noisy-OR whose
+components are non-negative hazards, so each component's share of the score is exact. With enough post
+labels (handed over, plus weak ones derived from confirmed projects, ``derive_post_labels``) a
+classifier learns the weighting; every post is scored out of fold (``cross_fit``), never by a model that
+saw its own label, and the two scores are averaged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedKFold
 
+from yunshao.contract.schema import SCHEMES
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.classifier import RiskClassifier
 from yunshao.training.dataset import has_table, numeric_features, sql
 from yunshao.training.explain import shap_contributions, top_factors
-from yunshao.training.labels import Targets
+from yunshao.training.labels import UNLABELLED, Targets, make_targets, read_outcomes
+
+NODE_WEIGHTS: dict[str, float] = {
+    **dict.fromkeys(("C04", "C06", "C08", "C09", "C13", "C17", "C20"), 1.0),
+    **dict.fromkeys(("I04", "I05"), 1.0),
+    **dict.fromkeys(("L03", "L04", "L06"), 1.0),
+    **dict.fromkeys(("P02", "P04", "P05"), 1.0),
+    **dict.fromkeys(("S02", "S03", "S04"), 1.0),
+}
+"""Responsibility of an approval node; nodes not listed weigh ``ROUTINE_WEIGHT``.
+
+The listed nodes are where money or a winner is decided: initiation approval (C04), budget estimate
+(C06), control price (C08), tender plan (C09), award (C13), change orders (C17), settlement (C20),
+payout review and disbursement (I04/I05), land appraisal, collective decision and compensation
+(L03/L04/L06), procurement approval, contract and payment (P02/P04/P05), subsidy review, approval and
+disbursement (S02-S04). Every official-side scheme needs a signature at one of them; a routine node
+(a proposal received, a permit filed, a progress payment) is where a post sees a project, not where it
+bends it, so it counts a quarter.
+"""
+ROUTINE_WEIGHT = 0.25
+
+OFFICIAL_SCHEMES: tuple[str, ...] = (
+    "self_approval",
+    "relative_favour",
+    "tender_avoidance",
+    "tender_splitting",
+    "build_before_approval",
+    "settlement_inflation",
+    "payout_unmet_promise",
+    "land_appraisal_inflation",
+)
+"""Schemes an official commits from the post (the rest, bid rigging and borrowed qualifications, are
+committed by companies, with or without an official's help)."""
+assert set(OFFICIAL_SCHEMES) <= set(SCHEMES)
 
 POST_AGGREGATES = {
     "projects_scored": ("经手项目数", "projects approved"),
+    "projects_weighted": ("经手项目数(按节点权责加权)", "projects approved, weighted by node responsibility"),
+    "projects_decisive": ("关键节点审批项目数", "projects approved at a decisive node"),
+    "official_hit_projects": ("经手项目公职侧规则命中数(加权)", "projects with official-side rule hits (weighted)"),
+    "official_hit_share": ("经手项目公职侧规则命中占比", "share of its projects with official-side rule hits"),
+    "official_schemes": ("经手项目涉及的公职侧问题类型数", "distinct official-side schemes among its projects"),
+    "official_schemes_expected": ("按经手量预期的问题类型数", "schemes expected by chance for its volume"),
+    "high_risk_projects": ("经手高风险项目数(前10%,加权)", "its projects in the riskiest 10% (weighted)"),
+    "high_risk_share": ("经手高风险项目占比", "share of its projects in the riskiest 10%"),
+    "confirmed_projects": ("经手已查实项目数(加权)", "its projects with confirmed outcomes (weighted)"),
+    "confirmed_share": ("经手已查实项目占比", "share of its projects with confirmed outcomes"),
+    "years_active": ("审批活跃年数", "years with approvals"),
     "projects_top3_risk": ("经手项目风险(前三均值)", "risk of its riskiest projects (top-3 mean)"),
     "projects_max_risk": ("经手项目最高风险", "highest project risk"),
     "projects_red": ("经手红色项目数", "red projects approved"),
@@ -34,10 +90,36 @@ POST_AGGREGATES = {
     "warnings_direct_red": ("岗位直接红色预警数", "red warnings naming the post"),
     "post_anomaly": ("岗位异常分", "post anomaly score"),
 }
-#: measured on simulated counties (benchmarks/model_eval.py): warnings naming the post carry most of the
-#: evidence; its projects' risk and its own anomaly break ties among posts without one
-WEIGHTS = {"projects": 0.5, "direct": 3.0, "anomaly": 0.1}
+
+EVIDENCE_WEIGHTS = {
+    "warnings_direct": 2.0,
+    "official_hit_share": 0.5,
+    "official_schemes": 0.5,
+    "confirmed_share": 0.5,
+    "high_risk_share": 0.5,
+    "projects_top3_risk": 0.5,
+    "post_anomaly": 0.1,
+}
+"""Hazard per unit of each component of the no-label score (sensible defaults, not fitted to any county).
+
+Attribution sets the order: a warning naming the post is a rule pinning the act on that post, so it
+weighs most; what its projects show (official-side hits, verified outcomes, model risk) is shared with
+every other post that signed a decisive node of them, so each weighs a quarter of that. Breadth counts
+each doubling of the official-side schemes among its projects beyond what its volume would show by
+chance (``expected_schemes``): several schemes over the years is what a corrupt post looks like. The
+project-risk level and the anomaly only break ties.
+"""
+PRIOR_PROJECTS = 5.0
+"""Shrinkage: a share is pulled toward the county's rate as if the post had approved five more projects
+at that rate, so 1 flagged project of 1 is less certain than 6 of 10."""
+HIGH_RISK_QUANTILE = 0.9
 RED_HIT, YELLOW_HIT = 0.6, 0.3
+DERIVED_WEIGHT = 0.5
+"""Weight of a post label derived from a confirmed project (a handed-over post label weighs 1): the
+post signed a decisive node of a project confirmed for an official-side scheme, which implicates the
+post but does not prove its holder was the one who bent it."""
+CONFIRMED_COLUMNS = ("confirmed_projects", "confirmed_share")
+MONOTONE_PREFIXES = ("warnings_direct", "official_", "high_risk_", "projects_top3_risk", "projects_red")
 
 
 @dataclass
@@ -46,18 +128,30 @@ class PostScores:
     used_model: bool
 
 
-def post_frame(con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per post: its own features, project aggregates and direct warning counts."""
+# --------------------------------------------------------------------------------------------- the frame
+
+
+def post_frame(
+    con: duckdb.DuckDBPyConnection,
+    project_scores: pd.DataFrame,
+    project_targets: Targets | None = None,
+    links: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per post: its own features, what its approved projects show, and direct warning counts.
+
+    ``links`` are ``post_links(con)`` when the caller has them already.
+    """
     if not has_table(con, "posts"):
         return pd.DataFrame()
     posts = con.execute("SELECT post_id FROM posts").df()["post_id"].astype(str)
-    index = pd.Index(posts.unique(), name="post_id")
-    out = pd.DataFrame(index=index)
+    out = pd.DataFrame(index=pd.Index(posts.unique(), name="post_id"))
     if has_table(con, "features_post"):
         own = numeric_features(con, "features_post", "post_id")
         out = out.join(own.drop(columns=[c for c in own.columns if c in POST_AGGREGATES]))
-    links = _post_projects(con)
-    out = out.join(_project_aggregates(links, project_scores, con), how="left")
+    links = post_links(con) if links is None else links
+    project_facts = _project_facts(con, project_scores, project_targets)
+    out = out.join(holder_evidence(links, project_facts), how="left")
+    out = out.join(_project_aggregates(links, project_scores, project_facts["warnings"]), how="left")
     if has_table(con, "warnings"):
         direct = con.execute(sql("post_warning_counts")).df()
         direct["post_id"] = direct["post_id"].astype(str)
@@ -70,23 +164,117 @@ def post_frame(con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame) -> 
     return out.astype("float64")
 
 
-def _post_projects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    name = "post_projects_by_assignment" if has_table(con, "assignments") else "post_projects_direct"
-    links = con.execute(sql(name)).df()
-    return links.astype({"post_id": str, "project_id": str})
+def post_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """(post_id, project_id, node, year) per approval, plus the node's responsibility ``weight``."""
+    if not has_table(con, "approvals"):
+        return pd.DataFrame(columns=["post_id", "project_id", "node", "year", "weight"])
+    name = "post_project_nodes" if has_table(con, "assignments") else "post_project_nodes_direct"
+    links = con.execute(sql(name)).df().astype({"post_id": str, "project_id": str, "node": str})
+    links["weight"] = node_weight(links["node"])
+    return links
 
 
-def _project_aggregates(
-    links: pd.DataFrame, project_scores: pd.DataFrame, con: duckdb.DuckDBPyConnection
+def node_weight(nodes: pd.Series) -> pd.Series:
+    """``NODE_WEIGHTS`` per node code, ``ROUTINE_WEIGHT`` for the others."""
+    return nodes.map(NODE_WEIGHTS).fillna(ROUTINE_WEIGHT).astype(float)
+
+
+def _project_facts(
+    con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame, project_targets: Targets | None
 ) -> pd.DataFrame:
-    scored = links.join(project_scores[["risk_score", "level"]], on="project_id", how="inner")
-    warn_counts = pd.Series(dtype=float)
-    if has_table(con, "warnings"):
-        w = con.execute(
-            "SELECT project_id, COUNT(*) AS n FROM warnings WHERE project_id IS NOT NULL GROUP BY project_id"
-        ).df()
-        warn_counts = w.set_index(w["project_id"].astype(str))["n"].astype(float)
-    scored["warnings"] = scored["project_id"].map(warn_counts).fillna(0.0)
+    """Per project: official-side hit, its schemes, high risk, confirmed outcome, warning count."""
+    index = project_scores.index.astype(str)
+    facts = pd.DataFrame(index=index)
+    schemes = _official_schemes_by_project(con)
+    facts["schemes"] = schemes.reindex(index).apply(lambda s: s if isinstance(s, frozenset) else frozenset())
+    facts["official_hit"] = facts["schemes"].map(len).gt(0).astype(float)
+    risk = project_scores["risk_score"].astype(float).to_numpy()
+    cut = np.quantile(risk, HIGH_RISK_QUANTILE) if len(risk) else 0.0
+    facts["high_risk"] = ((risk >= cut) & (risk > 0)).astype(float)
+    facts["confirmed"] = 0.0
+    if project_targets is not None:
+        facts["confirmed"] = (project_targets.y.reindex(index) == 1).astype(float).to_numpy()
+    facts["warnings"] = _warning_counts(con).reindex(index).fillna(0.0)
+    return facts
+
+
+def _official_schemes_by_project(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    if not has_table(con, "warnings"):
+        return pd.Series(dtype=object)
+    rows = con.execute(sql("post_project_schemes")).df()
+    rows = rows[rows["scheme"].isin(OFFICIAL_SCHEMES)]
+    return rows.groupby(rows["project_id"].astype(str))["scheme"].agg(frozenset)
+
+
+def _warning_counts(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    if not has_table(con, "warnings"):
+        return pd.Series(dtype=float)
+    w = con.execute(
+        "SELECT project_id, COUNT(*) AS n FROM warnings WHERE project_id IS NOT NULL GROUP BY project_id"
+    ).df()
+    return w.set_index(w["project_id"].astype(str))["n"].astype(float)
+
+
+def holder_evidence(links: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Per post: responsibility-weighted counts and shares of its projects' hits, risk and outcomes.
+
+    A project counts once per post, with the weight of the most responsible node the post decided on it
+    (signing its award and its settlement is one project, not two). Shares are weighted counts over the
+    weighted project count; ``official_schemes`` counts distinct official-side schemes among them.
+    """
+    if links.empty:
+        return pd.DataFrame(index=pd.Index([], name="post_id"))
+    per = links.groupby(["post_id", "project_id"], as_index=False).agg(weight=("weight", "max"))
+    per = per.join(facts[["official_hit", "high_risk", "confirmed", "schemes"]], on="project_id", how="inner")
+    g = per.assign(
+        official_w=per["weight"] * per["official_hit"],
+        high_w=per["weight"] * per["high_risk"],
+        confirmed_w=per["weight"] * per["confirmed"],
+        decisive=(per["weight"] >= 1.0).astype(float),
+    ).groupby("post_id")
+    out = pd.DataFrame(
+        {
+            "projects_weighted": g["weight"].sum(),
+            "projects_decisive": g["decisive"].sum(),
+            "official_hit_projects": g["official_w"].sum(),
+            "high_risk_projects": g["high_w"].sum(),
+            "confirmed_projects": g["confirmed_w"].sum(),
+            "official_schemes": g["schemes"].agg(lambda s: float(len(frozenset().union(*s)))),
+        }
+    )
+    out["official_schemes_expected"] = expected_schemes(per, out["projects_weighted"])
+    for count, share in (
+        ("official_hit_projects", "official_hit_share"),
+        ("high_risk_projects", "high_risk_share"),
+        ("confirmed_projects", "confirmed_share"),
+    ):
+        out[share] = out[count] / out["projects_weighted"].where(out["projects_weighted"] > 0)
+    out["years_active"] = links.dropna(subset=["year"]).groupby("post_id")["year"].nunique().astype(float)
+    return out
+
+
+def expected_schemes(pairs: pd.DataFrame, weighted: pd.Series) -> pd.Series:
+    """Distinct official-side schemes a post of that many (weighted) projects would show by chance.
+
+    A busy post sees every scheme sooner or later; breadth is evidence only beyond this. With the
+    county's weighted rate ``p_s`` of each scheme among post-project pairs, a post with weighted count
+    ``n`` shows scheme ``s`` with probability ``1 - (1 - p_s)^n``; the sum is the expected breadth.
+    """
+    total = pairs["weight"].sum()
+    if total <= 0:
+        return pd.Series(0.0, index=weighted.index)
+    expected = pd.Series(0.0, index=weighted.index)
+    for scheme in OFFICIAL_SCHEMES:
+        rate = float((pairs["weight"] * pairs["schemes"].map(lambda s, k=scheme: k in s)).sum() / total)
+        expected += 1.0 - (1.0 - rate) ** weighted
+    return expected
+
+
+def _project_aggregates(links: pd.DataFrame, project_scores: pd.DataFrame, warnings: pd.Series) -> pd.DataFrame:
+    """Today's project aggregates: how risky the riskiest projects a post approved are, and their warnings."""
+    pairs = links[["post_id", "project_id"]].drop_duplicates()
+    scored = pairs.join(project_scores[["risk_score", "level"]], on="project_id", how="inner")
+    scored["warnings"] = scored["project_id"].map(warnings).fillna(0.0)
     grouped = scored.groupby("post_id")
     return pd.DataFrame(
         {
@@ -100,22 +288,152 @@ def _project_aggregates(
     )
 
 
-def _component_points(frame: pd.DataFrame) -> pd.DataFrame:
-    """The no-label post risk as exact per-component points (they sum to ``risk_score``)."""
-    total = sum(WEIGHTS.values())
-    projects = frame["projects_top3_risk"].fillna(0.0) / 100.0
-    direct = 1 - (1 - RED_HIT) ** frame["warnings_direct_red"] * (1 - YELLOW_HIT) ** (
-        frame["warnings_direct"] - frame["warnings_direct_red"]
-    )
-    anomaly = frame["post_anomaly"].fillna(0.0) ** 2
-    return pd.DataFrame(
+# ------------------------------------------------------------------------------ the no-label evidence score
+
+
+def shrunk_lift(hits: pd.Series, total: pd.Series, prior: float = PRIOR_PROJECTS) -> pd.Series:
+    """log(shrunk share / county rate), floored at 0: how many nats above the county the post's rate is.
+
+    The county rate ``p0`` is the weighted share over all posts; the post's share is pulled toward it
+    as if it had approved ``prior`` more projects at that rate. Zero when the county has no hits.
+    """
+    n = total.clip(lower=0.0)
+    p0 = float(hits.sum() / n.sum()) if n.sum() > 0 else 0.0
+    if p0 <= 0:
+        return pd.Series(0.0, index=hits.index)
+    shrunk = (hits + prior * p0) / (n + prior)
+    return np.log(shrunk / p0).clip(lower=0.0)
+
+
+def evidence_hazards(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each component's non-negative hazard (nats) times its ``EVIDENCE_WEIGHTS``."""
+    n = frame["projects_weighted"]
+    yellow = frame["warnings_direct"] - frame["warnings_direct_red"]
+    direct = -np.log(1 - RED_HIT) * frame["warnings_direct_red"] - np.log(1 - YELLOW_HIT) * yellow
+    raw = pd.DataFrame(
         {
-            "projects_top3_risk": 100 * WEIGHTS["projects"] * projects / total,
-            "warnings_direct": 100 * WEIGHTS["direct"] * direct / total,
-            "post_anomaly": 100 * WEIGHTS["anomaly"] * anomaly / total,
+            "warnings_direct": direct,
+            "official_hit_share": shrunk_lift(frame["official_hit_projects"], n),
+            "official_schemes": np.log((frame["official_schemes"] + 1) / (frame["official_schemes_expected"] + 1)),
+            "confirmed_share": shrunk_lift(frame["confirmed_projects"], n),
+            "high_risk_share": shrunk_lift(frame["high_risk_projects"], n),
+            "projects_top3_risk": frame["projects_top3_risk"].fillna(0.0) / 100.0,
+            "post_anomaly": frame["post_anomaly"].fillna(0.0) ** 2,
         },
         index=frame.index,
     )
+    return raw.mul(pd.Series(EVIDENCE_WEIGHTS)).fillna(0.0).clip(lower=0.0)
+
+
+def evidence_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """The no-label post risk as exact per-component points: they sum to ``risk_score``.
+
+    risk = 100 · (1 − exp(−Σ hazards)), the noisy-OR of independent pieces of evidence, each
+    ``p_i = 1 − exp(−h_i)``. Each component gets its share h_i / Σ h of the risk, so the points add up
+    to the score exactly, as the project scores' rule shares do.
+    """
+    hazards = evidence_hazards(frame)
+    total = hazards.sum(axis=1)
+    risk = 100.0 * (1.0 - np.exp(-total))
+    share = hazards.div(total.where(total > 0), axis=0).fillna(0.0)
+    return share.mul(risk, axis=0)
+
+
+# ------------------------------------------------------------------------------------------- post labels
+
+
+def derive_post_labels(links: pd.DataFrame, project_targets: Targets, *, weight: float = DERIVED_WEIGHT) -> pd.Series:
+    """Weak post positives from projects confirmed for an official-side scheme: post → label weight.
+
+    A post that approved such a project at a decisive node (``NODE_WEIGHTS``) gets ``weight`` times the
+    project's own label weight (a partial outcome gives half again); the strongest such project counts.
+    Routine nodes derive nothing: seeing a project pass is not deciding it. Project schemes come from
+    ``Targets.scheme`` (the schemes investigated), so a project confirmed for one scheme and cleared of
+    another official-side one still counts; inspectors rarely clear an official scheme on a project they
+    confirm.
+    """
+    positive = project_targets.y == 1
+    official = project_targets.scheme.map(lambda s: bool(set(str(s).split(",")) & set(OFFICIAL_SCHEMES)))
+    strength = project_targets.weight[positive & official]
+    decisive = links[links["node"].isin(list(NODE_WEIGHTS))]
+    hit = decisive[decisive["project_id"].isin(strength.index)]
+    if hit.empty:
+        return pd.Series(dtype=float, name="weight")
+    values = hit["project_id"].map(strength).astype(float) * weight
+    return values.groupby(hit["post_id"]).max().rename("weight")
+
+
+def combine_post_labels(index: pd.Index, targets: Targets | None, derived: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Targets (1 / 0 / -1) and weights per post: a handed-over post label stands, else a derived one."""
+    y = pd.Series(UNLABELLED, index=index, dtype=int)
+    w = pd.Series(0.0, index=index)
+    found = derived.reindex(index).dropna()
+    y[found.index] = 1
+    w[found.index] = found
+    if targets is not None:
+        labelled = targets.labelled.reindex(index).fillna(False).astype(bool)
+        y[labelled] = targets.y.reindex(index)[labelled].astype(int)
+        w[labelled] = targets.weight.reindex(index)[labelled].astype(float)
+    return y, w
+
+
+# ------------------------------------------------------------------------------------ the post classifier
+
+
+def cross_fit(
+    design: pd.DataFrame,
+    y: pd.Series,
+    weight: pd.Series,
+    make: Callable[[], RiskClassifier],
+    *,
+    n_splits: int = 5,
+    random_state: int | None = 0,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Out-of-fold P(corrupt) and SHAP contributions for every post.
+
+    Every post, labelled or not, falls in exactly one fold and is scored by the model trained on the
+    other folds, so no post is scored by a model that saw its own label (or its weak-negative
+    pseudo-label). Folds are stratified by target so each training part keeps positives; SHAP values
+    come from the very model that scored the row, so they add up to its raw score.
+    """
+    n_pos = int((y == 1).sum())
+    k = max(2, min(n_splits, n_pos))
+    strata = y.where(y != 0, UNLABELLED) if (y == 0).sum() < k else y
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
+    prob = np.full(len(design), np.nan)
+    parts = []
+    for train, test in folds.split(design, strata):
+        # unlabelled posts count once as weak negatives (their target weight is 0 by convention)
+        w = weight.where(y != UNLABELLED, 1.0)
+        clf = make().fit(design.iloc[train], y.iloc[train], w.iloc[train])
+        prob[test] = clf.predict_proba(design.iloc[test])[:, 1]
+        parts.append(shap_contributions(clf, design.iloc[test]))
+    return pd.Series(prob, index=design.index), pd.concat(parts).reindex(design.index)
+
+
+def classifier_earns_its_place(prob: pd.Series, evidence: pd.Series, y: pd.Series, weight: pd.Series) -> bool:
+    """Whether the cross-fitted classifier ranks the county's own positive posts above the rest better
+    than the evidence score does (weighted average precision, positives against all other posts).
+
+    Both scores are out of sample for this (the evidence score never saw a label), so the comparison is
+    fair; a classifier trained on a handful of labels that ranks them worse than the evidence would only
+    add noise to the blend, and the evidence score stands alone.
+    """
+    positive = (y == 1).to_numpy()
+    if positive.all() or not positive.any():
+        return False
+    sample = np.where(positive, weight.to_numpy(), 1.0)
+    model_ap = average_precision_score(positive, prob.to_numpy(), sample_weight=sample)
+    evidence_ap = average_precision_score(positive, evidence.to_numpy(), sample_weight=sample)
+    return bool(model_ap > evidence_ap)
+
+
+def _classifier_design(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the columns that define derived labels (a label's own definition teaches nothing)."""
+    return frame.drop(columns=[c for c in CONFIRMED_COLUMNS if c in frame])
+
+
+# ----------------------------------------------------------------------------------------------- scoring
 
 
 def score_posts(
@@ -123,39 +441,75 @@ def score_posts(
     project_scores: pd.DataFrame,
     *,
     targets: Targets | None = None,
+    project_targets: Targets | None = None,
     red_share: float = 0.02,
     yellow_share: float = 0.10,
     top_k: int = 5,
     min_positive: int = 10,
+    n_splits: int = 5,
+    derive_labels: bool = True,
     random_state: int | None = 0,
 ) -> PostScores:
-    """Risk, level, warning count and top factors per post (an empty frame when there are no posts)."""
-    frame = post_frame(con, project_scores)
+    """Risk, level, warning count and top factors per post (an empty frame when there are no posts).
+
+    ``targets`` are post labels; ``project_targets`` the project outcomes (None: read from the store's
+    ``labels`` and ``feedback``, as the run reads them). With at least ``min_positive`` positive post
+    labels (handed over or derived), risk is the mean of the evidence score and 100 × the cross-fitted
+    classifier probability, when the classifier ranks those labels better out of fold than the evidence
+    score (``classifier_earns_its_place``): the classifier learns the weighting from the county's own
+    labels, the evidence score keeps posts of schemes nobody labelled in view; top factors are then SHAP
+    values. Otherwise the evidence score stands alone with its exact component shares.
+    """
+    project_targets = _project_targets(con, project_scores, project_targets)
+    links = post_links(con)
+    frame = post_frame(con, project_scores, project_targets, links)
     if frame.empty:
         empty = pd.DataFrame(columns=["risk_score", "level", "warning_count", "top_factors"])
         return PostScores(empty, used_model=False)
     own = [c for c in frame.columns if c not in POST_AGGREGATES]
     frame["post_anomaly"] = _post_anomaly(frame[own], random_state) if own else 0.0
-    points = _component_points(frame)
-    risk = points.sum(axis=1).to_numpy()
-    used_model = False
+    points = evidence_points(frame)
+    risk = points.sum(axis=1)
     contrib: pd.DataFrame = points
-    if targets is not None and targets.n_positive >= min_positive and targets.n_negative + (~targets.labelled).sum():
-        clf = RiskClassifier(treatment="negatives", random_state=random_state, min_child_samples=5)
-        design = frame.assign(post_rule_points=points["warnings_direct"])
-        clf.fit(design, targets.y.reindex(frame.index).fillna(-1).astype(int), targets.weight.reindex(frame.index))
-        prob = clf.predict_proba(design)[:, 1]
-        risk = (risk + 100 * prob) / 2.0
-        contrib = shap_contributions(clf, design)
-        used_model = True
+    derived = pd.Series(dtype=float)
+    if derive_labels and project_targets is not None:
+        derived = derive_post_labels(links, project_targets)
+    y, w = combine_post_labels(frame.index, targets, derived)
+    used_model = bool((y == 1).sum() >= max(min_positive, 2) and (y != 1).sum() >= n_splits)
+    if used_model:
+
+        def make() -> RiskClassifier:
+            return RiskClassifier(
+                treatment="negatives",
+                random_state=random_state,
+                min_child_samples=5,
+                monotone_prefixes=MONOTONE_PREFIXES,
+            )
+
+        prob, shap = cross_fit(_classifier_design(frame), y, w, make, n_splits=n_splits, random_state=random_state)
+        used_model = classifier_earns_its_place(prob, risk, y, w)
+        if used_model:
+            risk, contrib = (risk + 100.0 * prob) / 2.0, shap
     out = pd.DataFrame(index=frame.index)
-    out["risk_score"] = risk
-    out["level"] = _levels(risk, frame, red_share, yellow_share)
+    out["risk_score"] = risk.to_numpy()
+    out["level"] = _levels(out["risk_score"].to_numpy(), frame, red_share, yellow_share)
     out["warning_count"] = (frame["warnings_direct"] + frame["projects_warnings"]).astype("int64")
     flagged = out.index[out["level"] != "green"]
     factors = top_factors(contrib, frame, top_k, rows=flagged, names=POST_AGGREGATES)
     out["top_factors"] = factors.reindex(out.index)
     return PostScores(out, used_model)
+
+
+def _project_targets(
+    con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame, given: Targets | None
+) -> Targets | None:
+    """The project outcomes given, else those in the store (labels, feedback), else None."""
+    if given is not None:
+        return given
+    outcomes = read_outcomes(con)
+    if outcomes.empty:
+        return None
+    return make_targets(outcomes, "project", project_scores.index.astype(str))
 
 
 def _post_anomaly(features: pd.DataFrame, random_state: int | None) -> np.ndarray:
@@ -167,12 +521,18 @@ def _post_anomaly(features: pd.DataFrame, random_state: int | None) -> np.ndarra
 
 
 def _levels(risk: np.ndarray, frame: pd.DataFrame, red_share: float, yellow_share: float) -> np.ndarray[Any, Any]:
-    """Red: top share with something to check (a direct warning or a red project); yellow: watch list."""
+    """Red: top share with something to check (a direct warning, a red project, an official-side hit or
+    a confirmed project); yellow: watch list."""
     n = len(risk)
     order = np.argsort(-risk, kind="stable")
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(n)
-    evidence = ((frame["warnings_direct"] > 0) | (frame["projects_red"] > 0)).to_numpy()
+    evidence = (
+        (frame["warnings_direct"] > 0)
+        | (frame["projects_red"] > 0)
+        | (frame["official_hit_projects"] > 0)
+        | (frame["confirmed_projects"] > 0)
+    ).to_numpy()
     red = (rank < max(1, int(red_share * n))) & evidence & (risk > 0)
     yellow = ~red & (rank < max(1, int(yellow_share * n))) & (risk > 0)
     return np.where(red, "red", np.where(yellow, "yellow", "green"))
