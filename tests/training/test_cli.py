@@ -25,15 +25,15 @@ def test_train_names_a_missing_dataset(tmp_path):
 
 def test_a_bad_spec_names_the_file_and_the_key(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("classifier:\n  treatmnts: [pu]\n", encoding="utf-8")
+    bad.write_text("classifier:\n  unlabeled_weights: [0.1]\n", encoding="utf-8")
     (tmp_path / "ds").mkdir()
     result = CliRunner().invoke(app, ["train", str(tmp_path / "ds"), "--spec", str(bad)])
     assert result.exit_code == 2
-    assert "bad.yaml" in result.output and "classifier.treatmnts" in result.output
+    assert "bad.yaml" in result.output and "classifier.unlabeled_weights" in result.output
 
 
 def test_the_versioned_experiment_specs_parse():
     baseline = load_spec(ROOT / "experiments" / "baseline.yaml")
     tune = load_spec(ROOT / "experiments" / "tune.yaml")
-    assert baseline.name == "baseline" and baseline.classifier.treatments == ["negatives", "pu"]
+    assert baseline.name == "baseline" and baseline.classifier.unlabelled_weights == [0.0, 0.1, 1.0]
     assert tune.tune.search["combine.w_model"] == [0.2, 5.0]

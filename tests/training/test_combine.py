@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from yunshao.training.combine import RiskCombiner
+from yunshao.training.combine import RiskCombiner, precision_threshold, unverified_posterior
 
 
 def test_risk_is_the_documented_weighted_mean():
@@ -23,7 +24,7 @@ def test_risk_is_the_documented_weighted_mean():
     assert np.allclose(comb.risk(parts), [expected0, expected1])
 
 
-def test_a_model_alone_never_turns_emergency_works_red():
+def test_emergency_works_are_never_red():
     rng = np.random.default_rng(0)
     n = 400
     parts = pd.DataFrame(
@@ -52,31 +53,42 @@ def test_a_model_alone_never_turns_emergency_works_red():
     assert comb.risk(parts)[0] >= comb.red_threshold_  # the score alone would make it red
     assert levels[0] == "yellow"
     assert levels[1] == "red"
-    assert levels[2] == "red"
+    assert levels[2] == "yellow"  # emergency works are never red, even on a red rule hit
 
 
-def test_red_threshold_reaches_the_precision_target_on_validation_labels():
-    risk_order = np.array([90, 80, 70, 60, 50, 40, 30, 20], dtype=float)
-    y = np.array([1, 1, 1, 0, 1, 0, 0, 0])
-    parts = pd.DataFrame(
-        {
-            "rules_red": 1.0,
-            "rules_yellow": 0.0,
-            "anomaly_score": risk_order / 100,
-            "model_score": np.nan,
-            "is_emergency": 0.0,
-        }
+def _three_blocks() -> tuple[np.ndarray, np.ndarray]:
+    """20 rows at risk 90 (8 labelled positive), 10 at 50 (1 labelled positive), 50 at 10 (none)."""
+    risk = np.array([90.0] * 20 + [50.0] * 10 + [10.0] * 50)
+    y = np.full(80, -1)
+    y[:8] = 1
+    y[20] = 1
+    return risk, y
+
+
+def test_unverified_posterior_follows_elkan_and_noto_by_hand():
+    risk, y = _three_blocks()
+    post = unverified_posterior(risk, y)
+    # isotonic P(labelled | risk): 8/20 = 0.4 at 90, 1/10 = 0.1 at 50, 0 at 10 (already monotone)
+    # c = mean over the 9 labelled positives = (8·0.4 + 0.1)/9 = 0.36667
+    c = (8 * 0.4 + 0.1) / 9
+    assert post[10] == 1.0  # (1-c)/c · 0.4/0.6 = 1.15, capped
+    assert post[25] == pytest.approx((1 - c) / c * 0.1 / 0.9)  # 0.19192
+    assert post[50] == 0.0
+
+
+def test_red_threshold_is_the_lowest_with_estimated_precision_on_the_target():
+    risk, y = _three_blocks()
+    everyone = np.ones(80, bool)
+    # unverified at 90: 12 rows of posterior 1; adding the 9 unverified at 50 brings the mean to
+    # (12 + 9 · 0.19192) / 21 = 0.654
+    assert precision_threshold(risk, everyone, y, 0.95) == (90.0, "outcomes: estimated precision")
+    assert precision_threshold(risk, everyone, y, 0.6)[0] == 50.0
+    assert precision_threshold(risk, everyone, y, 0.7)[0] == 90.0
+    # red may take at most 15 % of the 80 rows = 12 rows: the 12 unverified rows at 90
+    assert precision_threshold(risk, everyone, y, 0.6, max_share=0.15) == (
+        90.0,
+        "outcomes: estimated precision (share cap)",
     )
-    comb = RiskCombiner(
-        w_rule=0.0,
-        w_anomaly=1.0,
-        anomaly_power=1.0,
-        red_share=1.0,
-        red_precision=0.95,
-        min_validation=3,
-        min_red_risk=0.0,
-    )
-    comb.fit(parts, y)
-    # precision by threshold: 90→1, 80→1, 70→1, 60→0.75: the lowest threshold holding 0.95 is 70
-    assert comb.red_threshold_ == 70.0
-    assert list(comb.levels(parts)) == ["red"] * 3 + ["yellow"] * 5
+    # nothing reaches 0.95 when the top block is not eligible
+    top_out = risk < 90
+    assert precision_threshold(risk, top_out, y, 0.95)[1] == "outcomes: precision target not reached"

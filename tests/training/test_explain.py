@@ -27,24 +27,26 @@ def _fitted(label_frac: float):
 
 def test_shap_contributions_add_up_to_the_raw_score_and_match_tree_explainer():
     data, model = _fitted(0.5)
-    assert model.classifier is not None
+    assert model.classifier_ is not None
     design = model.design(data.frame)[model.classifier_columns]
-    contrib = shap_contributions(model.classifier, design, batch_size=97)  # several uneven batches
-    raw = model.classifier.decision_function(design)
+    contrib = shap_contributions(model.classifier_, design, batch_size=97)  # several uneven batches
+    raw = model.classifier_.decision_function(design)
     assert np.abs(contrib.sum(axis=1).to_numpy() - raw).max() < 1e-6
     # an independent implementation: shap's own TreeSHAP on the parsed trees (by default TreeExplainer
     # would hand a LightGBM model back to pred_contrib, which would compare the code with itself)
-    explainer = shap.TreeExplainer(model.classifier.booster_)
+    # a training row is explained by its own fold's model, the one that never saw it
+    first = [str(p) for p in design.index if model.classifier_.fold_of_[str(p)] == 0][:20]
+    explainer = shap.TreeExplainer(model.classifier_.models_[0].booster_)
     explainer.model.model_type = "internal"
-    rows = design.iloc[:20]
+    rows = design.loc[first]
     values = explainer.shap_values(rows)
-    assert np.allclose(values, contrib.drop(columns=[BASE]).iloc[:20].to_numpy(), atol=1e-6)
-    assert np.allclose(explainer.expected_value, contrib[BASE].iloc[0], atol=1e-6)
+    assert np.allclose(values, contrib.drop(columns=[BASE]).loc[first].to_numpy(), atol=1e-6)
+    assert np.allclose(explainer.expected_value, contrib.loc[first[0], BASE], atol=1e-6)
 
 
 def test_without_a_model_factors_are_exact_shares_of_the_risk():
     data, model = _fitted(0.0)
-    assert model.classifier is None
+    assert model.classifier_ is None
     scores = model.score(data.frame)
     rows = scores.index[scores["level"] != "green"][:30]
     factors = explain_projects(model, data.frame, rows, k=1000)

@@ -33,7 +33,7 @@ def test_the_full_model_beats_rules_alone_on_a_held_out_seed(tmp_path):
     spec.anomaly.n_estimators = 50
     spec.classifier.params = {"n_estimators": 150}
     model = fit_risk_model(data, targets, spec).model
-    assert model.classifier is not None
+    assert model.classifier_ is not None
     # a different county: the trained model scores it as it comes, its labels unused
     _, other, y = _county(tmp_path, seed=22, label_frac=0.0)
     full = model.score(other.frame)["risk_score"].to_numpy()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from yunshao.training.labels import UNLABELLED, make_targets, read_outcomes, time_split
+from yunshao.training.labels import UNLABELLED, make_targets, read_outcomes
 
 
 def _con() -> duckdb.DuckDBPyConnection:
@@ -37,12 +37,3 @@ def test_outcomes_become_targets_and_weights():
 def test_post_outcomes_stay_with_posts():
     t = make_targets(read_outcomes(_con()), "post", pd.Index(["S1", "S2"]))
     assert t.y.to_dict() == {"S1": 1, "S2": UNLABELLED}
-
-
-def test_time_split_validates_on_the_latest_decisions():
-    index = pd.Index(["A", "B", "C", "D", "E"])
-    t = make_targets(read_outcomes(_con()), "project", index)
-    train, valid, cut = time_split(t, valid_share=0.5)
-    # decisions: A Jan, B Feb, C Mar, D Jun → cut at the 2nd of 4 sorted dates (index 1) = Feb
-    assert cut == pd.Timestamp("2024-02-01")
-    assert list(index[train]) == ["A"] and list(index[valid]) == ["B", "C", "D"]

@@ -131,7 +131,8 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             if not (y[labelled] == 0).any():
                 raise ValueError("labelled_only needs samples of 2 classes: at least one negative label")
             return X[labelled], y[labelled], w[labelled]
-        unlabelled_w = np.where(labelled, w, self.unlabelled_weight)
+        # an unlabelled row's own weight scales ``unlabelled_weight`` (a sampled row stands for several)
+        unlabelled_w = np.where(labelled, w, self.unlabelled_weight * w)
         if self.treatment == "negatives":
             return X, np.maximum(y, 0), unlabelled_w
         g, c = self._pu_propensity(X, y, names)

@@ -46,7 +46,7 @@ def train(dataset: DatasetArg, spec: SpecOpt = None) -> None:
     _dataset(dataset)
     summary = run_train(dataset, _spec(spec), Settings(), spec_path=spec)
     console.print(f"registered version [bold]{summary.version}[/bold] as challenger (run {summary.run_id})")
-    console.print(f"treatment: {summary.treatment}")
+    console.print(f"combination: {summary.combination}")
     for row in summary.comparison:
         console.print(f"  {row}")
     for key, value in sorted(summary.metrics.items()):

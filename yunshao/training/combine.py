@@ -1,17 +1,25 @@
 """Rule severities, anomaly and model scores → one ``risk_score`` (0–100) and a level.
 
-Four components, each on 0–1: rules as a noisy-OR of their hits (a red hit counts ``red_hit``, a yellow
-one ``yellow_hit``, scaled down for rules that fire on a large share of projects); the anomaly
-percentile raised to ``anomaly_power`` (only the far tail should matter); the rule-pattern score (a
-detector trained, without any verified outcome, on what rare rules flag red); and the classifier's
-probability. The risk is their weighted mean; a component a county lacks (no labels → no classifier)
-drops out with its weight.
+Four components, each on 0–1: rules as a noisy-OR of their hits, each hit weighted by its rule's
+strength in this county (``rule_weights.RuleConfirmation``: the rarity-weighted severity, updated by
+verified outcomes); the anomaly percentile raised to ``anomaly_power`` (only the far tail should
+matter); the rule-pattern score (a detector trained, without any verified outcome, on what rare rules
+flag red); and the classifier's probability.
+
+Without outcomes the risk is the components' weighted mean (``weighted``), a component the county lacks
+dropping out with its weight. With outcomes, ``fit`` compares candidate combinations — each part alone,
+the weighted mean, and a stacking layer (logistic regression on the parts) — by cross-validated average
+precision on the county's own outcomes (labelled positives against everything else, folds given by the
+caller, cut by decision date), and keeps the best: the county's outcomes, not our defaults, decide.
 
 Levels: red is rare and precise (what an inspector can check this week), yellow a watch list, green the
-rest. Thresholds are chosen on validation labels when there are any (the lowest red threshold whose
-precision reaches ``red_precision``), never letting red or yellow exceed their share of projects, and
-stored with the model. Red needs a rule hit to point at (``red_needs_rule``), and emergency works
-(抢险救灾, exempt from tendering) are red only on a red rule hit: a model alone never makes them red.
+rest. Without outcomes red is a share of projects. With outcomes the red threshold is the lowest one at
+which the *estimated* precision among unverified projects reaches ``red_precision``: the score is
+calibrated to P(labelled positive | score) by isotonic regression, and Elkan & Noto's correction turns
+that into P(positive | score, unverified) given the label frequency ``c`` (the mean calibrated score of
+labelled positives). Red needs evidence to point at: a rule hit, or with outcomes the learned model.
+Emergency works (抢险救灾, exempt from tendering) are never red; a rule shown to be noise
+(low-confirmation) is no evidence for red.
 """
 
 from __future__ import annotations
@@ -21,16 +29,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from yunshao.training.dataset import RULE_PREFIX
+from yunshao.training.evaluate import average_precision
+from yunshao.training.rule_weights import RuleConfirmation, rule_columns
 
 PARTS = ("rules_red", "rules_yellow", "anomaly_score", "pattern_score", "model_score", "is_emergency")
 LEVELS = ("red", "yellow", "green")
+#: the candidate combinations ``fit`` compares when outcomes exist, in order of preference on ties
+CANDIDATES = ("weighted", "label_free", "rules", "detectors", "classifier", "blend", "stack")
+#: candidates that need a model score
+NEEDS_MODEL = ("weighted", "classifier", "blend", "stack")
+EPS = 1e-4
 
 
 class RiskCombiner(BaseEstimator):
-    """Weights of the three components and the level thresholds chosen in ``fit``."""
+    """Rule strengths, the combination chosen by outcomes (or the default weights) and the thresholds."""
 
     def __init__(
         self,
@@ -48,6 +66,11 @@ class RiskCombiner(BaseEstimator):
         min_validation: int = 5,
         min_red_risk: float = 40.0,
         rarity_ref: float | None = 0.02,
+        prior_strength: float = 6.0,
+        min_checked: int = 3,
+        red_max_share: float = 0.15,
+        stack_c: float = 1.0,
+        shrink_labels: float = 100.0,
     ) -> None:
         self.w_rule = w_rule
         self.w_anomaly = w_anomaly
@@ -63,45 +86,46 @@ class RiskCombiner(BaseEstimator):
         self.min_validation = min_validation
         self.min_red_risk = min_red_risk
         self.rarity_ref = rarity_ref
+        self.prior_strength = prior_strength
+        self.min_checked = min_checked
+        self.red_max_share = red_max_share
+        self.stack_c = stack_c
+        self.shrink_labels = shrink_labels
+
+    # -- rules -------------------------------------------------------------------------------------------
+    def _rule_model(self) -> RuleConfirmation:
+        return RuleConfirmation(
+            red_hit=self.red_hit,
+            yellow_hit=self.yellow_hit,
+            rarity_ref=self.rarity_ref,
+            prior_strength=self.prior_strength,
+            min_checked=self.min_checked,
+        )
+
+    def fit_rules(self, parts: pd.DataFrame, y: Any = None, sample_weight: Any = None) -> RiskCombiner:
+        """Learn each rule's strength: how often it fires here and, with outcomes, how often it is confirmed."""
+        self.rules_ = self._rule_model().fit(parts, y, sample_weight)
+        return self
 
     def rule_strengths(self, parts: pd.DataFrame) -> pd.DataFrame:
         """Per rule column, the probability-like strength of its hit on each row (0 where it did not hit).
 
-        A red hit counts ``red_hit``, a yellow one ``yellow_hit``, each scaled by how rare the rule is:
-        a rule firing on a share ``rate`` of projects carries log(1/rate)/log(1/rarity_ref) of its weight
-        (capped at 1), so a rule that flags half the county says little, one that flags 1 % says much.
-        Without per-rule columns, the red/yellow counts are used unscaled.
+        Without per-rule columns, the red/yellow counts are used unscaled: n hits of strength p combine
+        like one hit of strength 1 - (1-p)^n.
         """
-        cols = [c for c in parts.columns if c.startswith(RULE_PREFIX)]
-        if not cols:
+        if not rule_columns(parts):
             red = parts["rules_red"].fillna(0).to_numpy(float)
             yellow = parts["rules_yellow"].fillna(0).to_numpy(float)
-            # n hits of strength p combine like one hit of strength 1 - (1-p)^n
             return pd.DataFrame(
                 {"rules_red": 1 - (1 - self.red_hit) ** red, "rules_yellow": 1 - (1 - self.yellow_hit) ** yellow},
                 index=parts.index,
             )
-        severity = parts[cols].fillna(0).to_numpy(float)
-        base = np.where(severity >= 2, self.red_hit, np.where(severity >= 1, self.yellow_hit, 0.0))
-        rates = self._rates(parts, cols)
-        scale = np.ones(len(cols))
-        if self.rarity_ref:
-            scale = np.clip(np.log(1 / np.clip(rates, 1e-9, 1)) / np.log(1 / self.rarity_ref), 0.0, 1.0)
-        return pd.DataFrame(base * scale, index=parts.index, columns=cols)
+        rules = getattr(self, "rules_", None)
+        if rules is None:  # not fitted: rates from the rows at hand, no outcomes
+            rules = self._rule_model().fit(parts)
+        return rules.strengths(parts)
 
-    def _rates(self, parts: pd.DataFrame, cols: list[str]) -> np.ndarray:
-        known = getattr(self, "rule_rates_", None)
-        if known is None:
-            return np.asarray((parts[cols].fillna(0) > 0).mean(axis=0), dtype=float)
-        # a rule the fitted data never saw fire counts as rare
-        return np.array([known.get(c, 0.0) for c in cols], dtype=float)
-
-    def fit_rates(self, parts: pd.DataFrame) -> RiskCombiner:
-        """Remember how often each rule fires (what ``rule_strengths`` scales by)."""
-        cols = [c for c in parts.columns if c.startswith(RULE_PREFIX)]
-        self.rule_rates_ = {c: float((parts[c].fillna(0) > 0).mean()) for c in cols}
-        return self
-
+    # -- components and candidate scores -----------------------------------------------------------------
     def components(self, parts: pd.DataFrame) -> pd.DataFrame:
         """The 0–1 components (``pattern``/``model`` NaN where there is no such score)."""
         strengths = self.rule_strengths(parts).to_numpy()
@@ -112,67 +136,247 @@ class RiskCombiner(BaseEstimator):
         pattern = parts["pattern_score"].to_numpy(float) if "pattern_score" in parts else missing
         return pd.DataFrame({"rule": rule, "anomaly": anomaly, "pattern": pattern, "model": model}, index=parts.index)
 
-    def risk(self, parts: pd.DataFrame) -> np.ndarray:
-        """The weighted mean of the components, times 100; rows without a model score skip that term."""
-        comp = self.components(parts)
-        has_model = comp["model"].notna().to_numpy()
+    def weighted(self, comp: pd.DataFrame, use_model: bool = True) -> np.ndarray:
+        """The weighted mean of the components, times 100; a missing score drops out with its weight."""
         num = self.w_rule * comp["rule"] + self.w_anomaly * comp["anomaly"]
         den = np.full(len(comp), self.w_rule + self.w_anomaly, dtype=float)
-        num = num + np.where(has_model, self.w_model * comp["model"].fillna(0), 0.0)
-        den = den + np.where(has_model, self.w_model, 0.0)
-        has_pattern = comp["pattern"].notna().to_numpy()
-        num = num + np.where(has_pattern, self.w_pattern * comp["pattern"].fillna(0), 0.0)
-        den = den + np.where(has_pattern, self.w_pattern, 0.0)
+        for name, weight, on in (("model", self.w_model, use_model), ("pattern", self.w_pattern, True)):
+            has = comp[name].notna().to_numpy() & on
+            num = num + np.where(has, weight * comp[name].fillna(0), 0.0)
+            den = den + np.where(has, weight, 0.0)
         return np.asarray(100.0 * num / np.where(den > 0, den, 1.0), dtype=float)
 
-    def fit(self, parts: pd.DataFrame, y: Any = None, sample_weight: Any = None) -> RiskCombiner:
-        """Choose thresholds: on labelled rows of ``y`` (1/0; -1 ignored) when enough, else by share."""
-        if not hasattr(self, "rule_rates_"):
-            self.fit_rates(parts)
+    def candidate(self, name: str, comp: pd.DataFrame, stack: Pipeline | None = None) -> np.ndarray:
+        """One candidate combination's risk (0–100) from the components.
+
+        ``blend`` is the mean of the rule and model components' percentiles among the fitted county's
+        projects: a rank average, robust where the two scores live on unrelated scales.
+        """
+        if name == "blend":
+            ref = self.reference_
+            pct = [np.searchsorted(ref[c], comp[c].fillna(0).to_numpy(float), side="right") / len(ref[c]) for c in ref]
+            return np.asarray(100.0 * np.mean(pct, axis=0), dtype=float)
+        if name == "weighted":
+            return self.weighted(comp)
+        if name == "label_free":
+            return self.weighted(comp, use_model=False)
+        if name == "stack":
+            if stack is None:
+                raise ValueError("the stack candidate needs a fitted stacking layer")
+            return np.asarray(100.0 * stack.predict_proba(stack_inputs(comp))[:, 1], dtype=float)
+        column = {"rules": "rule", "detectors": "anomaly", "classifier": "model"}[name]
+        return np.asarray(100.0 * comp[column].fillna(0).to_numpy(float), dtype=float)
+
+    def risk(self, parts: pd.DataFrame) -> np.ndarray:
+        """The risk: without outcomes the weighted mean; with them the chosen combination, shrunk.
+
+        A choice made on n positive outcomes moves the score n/(n + ``shrink_labels``) of the way from the
+        default weighted mean to the chosen candidate (both as percentiles among the fitted county's
+        projects): cross-validation on a few dozen biased outcomes is noisy, so few labels move it little.
+        """
+        comp = self.components(parts)
+        method = getattr(self, "method_", "weighted")
+        if method in NEEDS_MODEL and comp["model"].isna().all():
+            method = "label_free"
+        chosen = self.candidate(method, comp, getattr(self, "stack_", None))
+        shrink = getattr(self, "shrink_", None)
+        if shrink is None or method == "label_free":
+            return chosen
+        ref = self.final_reference_
+        default = np.searchsorted(ref["weighted"], self.weighted(comp), side="right") / len(ref["weighted"])
+        picked = np.searchsorted(ref["chosen"], chosen, side="right") / len(ref["chosen"])
+        return np.asarray(100.0 * ((1 - shrink) * default + shrink * picked), dtype=float)
+
+    # -- fitting -----------------------------------------------------------------------------------------
+    def fit(self, parts: pd.DataFrame, y: Any = None, sample_weight: Any = None, folds: Any = None) -> RiskCombiner:
+        """Rule strengths, then (outcomes and ``folds`` permitting) the combination, then thresholds.
+
+        ``parts`` must hold out-of-fold model scores for labelled rows (``folds`` says which fold each
+        row's score came from), so no candidate is judged on rows it learned from.
+        """
+        target = None if y is None else np.asarray(y)
+        labelled = np.zeros(len(parts), bool) if target is None else target >= 0
+        self.fit_rules(parts, target, sample_weight)
+        self.method_: str = "weighted"
+        self.stack_: Pipeline | None = None
+        self.shrink_: float | None = None
+        self.candidates_: list[dict[str, Any]] = []
+        has_labels = target is not None and labelled.sum() >= self.min_validation and (target == 1).any()
+        learned = has_labels and folds is not None
+        if learned:
+            assert target is not None
+            comp = self.components(parts)
+            self.reference_ = {c: np.sort(comp[c].fillna(0).to_numpy(float)) for c in ("rule", "model")}
+            self._choose(parts, target, sample_weight, np.asarray(folds))
+            self._shrink(comp, int((target == 1).sum()))
         risk = self.risk(parts)
         eligible = self._red_eligible(parts)
-        self.red_threshold_, self.red_basis_ = self._red_threshold(risk, eligible, y, sample_weight)
+        if learned and target is not None:
+            self.red_threshold_, self.red_basis_ = self._pu_red_threshold(risk, eligible, target)
+        else:
+            self.red_threshold_, self.red_basis_ = self._red_threshold(risk, eligible, target, sample_weight)
         self.yellow_threshold_ = float(min(_upper_quantile(risk, self.yellow_share), self.red_threshold_))
         return self
 
+    def _choose(self, parts: pd.DataFrame, y: np.ndarray, weight: Any, folds: np.ndarray) -> None:
+        """Cross-validated AP of every candidate; the best becomes ``method_``."""
+        positive = (y == 1).astype(int)
+        comp = self.components(parts)
+        oof = self._oof_components(parts, y, weight, folds)
+        rows: list[dict[str, Any]] = []
+        for name in CANDIDATES:
+            if name in NEEDS_MODEL and comp["model"].isna().all():
+                continue
+            score = self._oof_stack(oof, positive, folds) if name == "stack" else self.candidate(name, oof)
+            rows.append({"candidate": name, "cv_ap": average_precision(positive, score)})
+        scored = [r for r in rows if np.isfinite(r["cv_ap"])]
+        best = max(scored, key=lambda r: r["cv_ap"])["candidate"] if scored else "weighted"
+        for r in rows:
+            r["chosen"] = r["candidate"] == best
+        self.candidates_ = rows
+        self.method_ = best
+        if best == "stack":
+            self.stack_ = _fit_stack(comp, positive, self.stack_c)
+
+    def _shrink(self, comp: pd.DataFrame, n_positive: int) -> None:
+        """How far the chosen candidate moves the score from the default, and the percentile references."""
+        self.shrink_ = n_positive / (n_positive + self.shrink_labels)
+        chosen = self.candidate(self.method_, comp, self.stack_)
+        self.final_reference_ = {"weighted": np.sort(self.weighted(comp)), "chosen": np.sort(chosen)}
+
+    def _oof_components(self, parts: pd.DataFrame, y: np.ndarray, weight: Any, folds: np.ndarray) -> pd.DataFrame:
+        """Components whose rule strengths were learned without the row's own fold's outcomes."""
+        comp = self.components(parts)
+        if not rule_columns(parts):
+            return comp
+        w = None if weight is None else np.asarray(weight, float)
+        rule = comp["rule"].to_numpy().copy()
+        for k in np.unique(folds):
+            held = folds == k
+            y_k = np.where(held, -1, y)
+            strengths = self._rule_model().fit(parts, y_k, w).strengths(parts.loc[held])
+            rule[held] = 1 - np.prod(1 - strengths.to_numpy(), axis=1)
+        return comp.assign(rule=rule)
+
+    def _oof_stack(self, comp: pd.DataFrame, positive: np.ndarray, folds: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(comp))
+        for k in np.unique(folds):
+            held = folds == k
+            train = ~held
+            if positive[train].sum() == 0 or positive[train].all():
+                out[held] = 0.0
+                continue
+            stack = _fit_stack(comp.loc[train], positive[train], self.stack_c)
+            out[held] = stack.predict_proba(stack_inputs(comp.loc[held]))[:, 1]
+        return out
+
+    # -- levels ------------------------------------------------------------------------------------------
     def _red_eligible(self, parts: pd.DataFrame) -> np.ndarray:
-        red = parts["rules_red"].fillna(0).to_numpy(float) > 0
-        anyhit = red | (parts["rules_yellow"].fillna(0).to_numpy(float) > 0)
+        """Rows that may be red: evidence to point at (a hit of a rule not shown to be noise, or with
+        outcomes the learned model), and never emergency works (exempt from tendering by law, their
+        warnings go to the watch list)."""
+        anyhit = self._trusted_hits(parts)
+        learned = getattr(self, "method_", "weighted") in NEEDS_MODEL and "model_score" in parts
+        if learned:
+            anyhit = anyhit | parts["model_score"].notna().to_numpy()
         emergency = parts["is_emergency"].fillna(0).to_numpy(float) > 0 if "is_emergency" in parts else False
         eligible = anyhit if self.red_needs_rule else np.ones(len(parts), bool)
-        return np.asarray(eligible & (~emergency | red), dtype=bool)
+        return np.asarray(eligible & ~emergency, dtype=bool)
+
+    def _trusted_hits(self, parts: pd.DataFrame) -> np.ndarray:
+        rules = getattr(self, "rules_", None)
+        if rules is None or not rule_columns(parts):
+            counts = parts["rules_red"].fillna(0).to_numpy(float) + parts["rules_yellow"].fillna(0).to_numpy(float)
+            return np.asarray(counts > 0, dtype=bool)
+        return rules.trusted_hits(parts)
 
     def _red_threshold(self, risk: np.ndarray, eligible: np.ndarray, y: Any, weight: Any) -> tuple[float, str]:
+        """Without outcomes: the top ``red_share`` of eligible rows (never below ``min_red_risk``)."""
         by_share = max(_upper_quantile(np.where(eligible, risk, -1.0), self.red_share), self.min_red_risk)
-        if y is None:
-            return by_share, "share"
-        target = np.asarray(y)
-        w = np.ones(len(target)) if weight is None else np.asarray(weight, float)
-        labelled = (target >= 0) & eligible
-        if labelled.sum() < self.min_validation or not (target[labelled] == 1).any():
-            return by_share, "share"
-        order = np.argsort(-risk[labelled])
-        r, t, ww = risk[labelled][order], target[labelled][order], w[labelled][order]
-        precision = np.cumsum(ww * t) / np.cumsum(ww)
-        ok = np.nonzero(precision >= self.red_precision)[0]
-        if ok.size == 0:
-            return float(r[0]) + 1e-9, "validation: precision target not reached"
-        # the lowest threshold at which precision still reaches the target, at a distinct risk value
-        t_val = float(r[ok.max()])
-        return max(t_val, by_share), "validation" if t_val >= by_share else "share (validation lower)"
+        return by_share, "share"
+
+    def _pu_red_threshold(self, risk: np.ndarray, eligible: np.ndarray, y: np.ndarray) -> tuple[float, str]:
+        return precision_threshold(risk, eligible, y, self.red_precision, self.red_max_share)
 
     def levels(self, parts: pd.DataFrame, risk: np.ndarray | None = None) -> np.ndarray:
         check_is_fitted(self, "red_threshold_")
         risk = self.risk(parts) if risk is None else risk
         red = (risk >= self.red_threshold_) & self._red_eligible(parts)
-        # a red hit of a rule rare enough to count in full is never green
+        # a red hit of a rule rare enough to count in full (and not shown to be noise) is never green
         yellow_floor = self.components(parts)["rule"].to_numpy() >= self.red_hit - 1e-9
         yellow = ~red & ((risk >= self.yellow_threshold_) | yellow_floor)
         return np.where(red, "red", np.where(yellow, "yellow", "green"))
 
     def thresholds(self) -> dict[str, Any]:
         check_is_fitted(self, "red_threshold_")
-        return {"red": self.red_threshold_, "yellow": self.yellow_threshold_, "red_basis": self.red_basis_}
+        return {
+            "red": self.red_threshold_,
+            "yellow": self.yellow_threshold_,
+            "red_basis": self.red_basis_,
+            "method": getattr(self, "method_", "weighted"),
+        }
+
+
+def stack_inputs(comp: pd.DataFrame) -> np.ndarray:
+    """The stacking layer's inputs: log-odds of the rule, pattern and model scores, the anomaly part."""
+    cols = []
+    for name in ("rule", "anomaly", "pattern", "model"):
+        values = comp[name].to_numpy(float)
+        if name != "anomaly":
+            values = _logit(np.where(np.isnan(values), 0.5, values))
+        cols.append(np.nan_to_num(values))
+    return np.column_stack(cols)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, EPS, 1 - EPS)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def _fit_stack(comp: pd.DataFrame, positive: np.ndarray, c: float) -> Pipeline:
+    """Logistic regression of "labelled positive" on the parts; L2 shrinks it when labels are few."""
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=1000)).fit(stack_inputs(comp), positive)
+
+
+def unverified_posterior(risk: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """P(positive | risk) for an unverified row (Elkan & Noto 2008), from labelled positives and unverified rows.
+
+    g(risk) = P(labelled positive | risk) by isotonic regression over labelled positives and unverified
+    rows (known negatives are neither); c = mean g over labelled positives; then an unverified row is
+    positive with probability (1-c)/c · g/(1-g), capped at 1.
+    """
+    pool = (y == 1) | (y < 0)
+    out = np.zeros(len(risk))
+    if not (y[pool] == 1).any() or (y[pool] == 1).all():
+        return out
+    iso = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    g = iso.fit(risk[pool], (y[pool] == 1).astype(float)).predict(risk)
+    c = float(np.clip(g[y == 1].mean(), EPS, 1.0))
+    odds = g / np.clip(1 - g, EPS, None)
+    return np.asarray(np.clip((1 - c) / c * odds, 0.0, 1.0))
+
+
+def precision_threshold(
+    risk: np.ndarray, eligible: np.ndarray, y: np.ndarray, target: float, max_share: float = 1.0
+) -> tuple[float, str]:
+    """The lowest risk whose rows at or above it (unverified, eligible) have estimated precision ≥ ``target``.
+
+    Precision is the mean of ``unverified_posterior`` over those rows; at most ``max_share`` of all rows.
+    """
+    posterior = unverified_posterior(risk, y)
+    unverified = (y < 0) & eligible
+    if not unverified.any():
+        return float("inf"), "outcomes: no unverified project"
+    r, p = risk[unverified], posterior[unverified]
+    order = np.argsort(-r, kind="stable")
+    ranked = r[order]
+    precision = np.cumsum(p[order]) / np.arange(1, len(order) + 1)
+    group_end = np.append(ranked[1:] != ranked[:-1], True)  # a threshold takes all rows tied at it
+    ok = np.nonzero((precision >= target) & group_end)[0]
+    if ok.size == 0:
+        return float(ranked[0]) + 1e-9, "outcomes: precision target not reached"
+    last = min(int(ok.max()), max(1, int(max_share * len(risk))) - 1)
+    return float(ranked[last]), "outcomes: estimated precision" + (" (share cap)" if last < ok.max() else "")
 
 
 def _upper_quantile(values: np.ndarray, share: float) -> float:

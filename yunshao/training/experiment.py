@@ -1,7 +1,8 @@
 """``yunshao train``: fit on a dataset, log everything to MLflow, register a version as ``challenger``.
 
-Logged per run: the spec (as parameters and as the YAML artifact), the treatment comparison and the
-combination weights tried, validation metrics (average precision, precision and recall in the top 5 %,
+Logged per run: the spec (as parameters and as the YAML artifact), the unlabelled weights and the
+combinations compared (with their cross-validated average precision), each rule's confirmation rate,
+validation metrics (average precision, precision and recall in the top 5 %,
 recall per scheme), the figures (precision-recall, score distributions, SHAP beeswarm, calibration)
 and the model as a pyfunc with its signature.
 """
@@ -32,7 +33,7 @@ from yunshao.training.train import FitResult, fit_risk_model
 class TrainSummary:
     run_id: str
     version: str | None
-    treatment: str | None
+    combination: str | None
     metrics: dict[str, float] = field(default_factory=dict)
     comparison: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -71,7 +72,7 @@ def train(
     return TrainSummary(
         run_id=run.info.run_id,
         version=str(info.registered_model_version),
-        treatment=result.model.info.get("treatment"),
+        combination=result.model.combiner_.method_,
         metrics=result.metrics,
         comparison=result.comparison,
         notes=result.notes,
@@ -108,28 +109,34 @@ def log_fit(
         "spec": spec.name,
         "spec_version": spec.version,
         "dataset": str(dataset) if dataset else "",
-        "treatment": model.info.get("treatment"),
-        "detectors": ",".join(model.anomaly.detectors),
+        "combination": model.info_.get("combination"),
+        "unlabelled_weight": model.info_.get("unlabelled_weight"),
+        "detectors": ",".join(model.anomaly_.detectors),
         "positives": targets.n_positive,
         "negatives": targets.n_negative,
-        "features": len(model.feature_columns),
-        **{f"combine.{k}": v for k, v in model.combiner.get_params().items()},
+        "features": len(model.feature_columns_),
+        **{f"combine.{k}": v for k, v in model.combiner_.get_params().items()},
     }
-    if model.classifier is not None:
-        params.update({f"classifier.{k}": v for k, v in model.classifier.get_params().items()})
+    if model.classifier_ is not None:
+        params.update({f"classifier.{k}": v for k, v in model.classifier_.get_params().items()})
     mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
     metrics = validation_metrics(result, targets)
     for row in result.comparison:
-        for key in ("ap_pu", "ap_labelled"):
-            if key in row and not np.isnan(row[key]):
-                metrics[f"treatment_{row['treatment']}_{key}"] = row[key]
+        if "cv_ap" in row:
+            metrics[f"cv_ap_unlabelled_weight_{row['unlabelled_weight']}"] = row["cv_ap"]
+    for row in result.candidates:
+        metrics[f"cv_ap_{row['candidate']}"] = row["cv_ap"]
+    for row in result.rules:
+        if row["checked"]:
+            metrics[f"rule_confirmation_{row['rule_id']}"] = row["confirmation_rate"]
     mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None and np.isfinite(v)})
     mlflow.log_dict(
         {
             "comparison": result.comparison,
-            "weights": result.weights,
+            "candidates": result.candidates,
+            "rules": result.rules,
             "notes": result.notes,
-            "thresholds": model.combiner.thresholds(),
+            "thresholds": model.combiner_.thresholds(),
         },
         "comparison.json",
     )
@@ -164,10 +171,10 @@ def fit_figures(result: FitResult, data: ProjectData, folder: Path, sample: int 
         if v["y"].sum() > 0:
             paths.append(plots.calibration(v["y"].to_numpy(), v["model"].to_numpy(), folder / "calibration.png"))
     paths.append(plots.score_distributions(y_all, scores["risk_score"].to_numpy(), folder / "scores.png"))
-    if model.classifier is not None:
+    if model.classifier_ is not None:
         rows = data.frame.sample(min(sample, len(data.frame)), random_state=0)
         design = model.design(rows)[model.classifier_columns]
-        contrib = shap_contributions(model.classifier, design)
+        contrib = shap_contributions(model.classifier_, design)
         paths.append(plots.beeswarm(contrib, design, folder / "shap_beeswarm.png"))
     return paths
 

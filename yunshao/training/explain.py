@@ -18,6 +18,8 @@ import pandas as pd
 
 from yunshao.training.anomaly import ANOMALY_PREFIX, ANOMALY_SCORE
 from yunshao.training.classifier import RiskClassifier
+from yunshao.training.combine import NEEDS_MODEL, RiskCombiner
+from yunshao.training.crossfit import CrossFittedClassifier
 from yunshao.training.dataset import DOMAIN_PREFIX, RULE_PREFIX
 from yunshao.training.model import RiskModel
 
@@ -62,7 +64,9 @@ def feature_name(column: str) -> tuple[str, str]:
     return _catalog_names().get(column, (column, column))
 
 
-def shap_contributions(classifier: RiskClassifier, design: pd.DataFrame, batch_size: int = BATCH_SIZE) -> pd.DataFrame:
+def shap_contributions(
+    classifier: RiskClassifier | CrossFittedClassifier, design: pd.DataFrame, batch_size: int = BATCH_SIZE
+) -> pd.DataFrame:
     """SHAP values per column plus ``__base__``, in batches; each row sums to the raw score."""
     columns = list(classifier.feature_names_in_)
     parts = []
@@ -75,17 +79,13 @@ def shap_contributions(classifier: RiskClassifier, design: pd.DataFrame, batch_s
 
 def component_contributions(model: RiskModel, frame: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
     """Exact shares of the no-model risk (in risk points) per rule hit and per feature."""
-    comb = model.combiner
+    comb = model.combiner_
     comp = comb.components(parts)
-    has_pattern = comp["pattern"].notna().to_numpy()
-    total_w = comb.w_rule + comb.w_anomaly + np.where(has_pattern, comb.w_pattern, 0.0)
-    rule_points = 100.0 * comb.w_rule * comp["rule"].to_numpy() / total_w
-    anomaly_points = 100.0 * comb.w_anomaly * comp["anomaly"].to_numpy() / total_w
-    pattern_points = np.where(has_pattern, 100.0 * comb.w_pattern * comp["pattern"].fillna(0).to_numpy() / total_w, 0)
+    rule_points, anomaly_points, pattern_points = _component_points(comb, comp)
     strengths = comb.rule_strengths(parts)
     rule_cols = list(strengths.columns)
     rule_share = _normalise(-np.log(np.clip(1 - strengths.to_numpy(), 1e-12, None)))
-    ecod = model.anomaly.contributions(frame.reindex(columns=model.feature_columns))
+    ecod = model.anomaly_.contributions(frame.reindex(columns=model.feature_columns_))
     if ecod is None:
         feat_share = np.zeros((len(frame), 0))
         feat_cols: list[str] = []
@@ -103,6 +103,22 @@ def component_contributions(model: RiskModel, frame: pd.DataFrame, parts: pd.Dat
         ]
     )
     return pd.DataFrame(out, index=frame.index, columns=[*rule_cols, *feat_cols, ANOMALY_SCORE, PATTERN_SCORE])
+
+
+def _component_points(comb: RiskCombiner, comp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Risk points of the rule, anomaly and pattern components under the combination in use."""
+    method = getattr(comb, "method_", "weighted")
+    zero = np.zeros(len(comp))
+    if method == "rules":
+        return 100.0 * comp["rule"].to_numpy(), zero, zero
+    if method == "detectors":
+        return zero, 100.0 * comp["anomaly"].to_numpy(), zero
+    has_pattern = comp["pattern"].notna().to_numpy()
+    total_w = comb.w_rule + comb.w_anomaly + np.where(has_pattern, comb.w_pattern, 0.0)
+    rule_points = 100.0 * comb.w_rule * comp["rule"].to_numpy() / total_w
+    anomaly_points = 100.0 * comb.w_anomaly * comp["anomaly"].to_numpy() / total_w
+    pattern_points = np.where(has_pattern, 100.0 * comb.w_pattern * comp["pattern"].fillna(0).to_numpy() / total_w, 0)
+    return rule_points, anomaly_points, pattern_points
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -163,8 +179,8 @@ def explain_projects(
         return pd.Series(dtype=object)
     sub = frame.loc[rows]
     design = model.design(sub) if design is None else design.loc[rows]
-    if model.classifier is not None:
-        contrib = shap_contributions(model.classifier, design[model.classifier_columns], batch_size)
+    if model.classifier_ is not None and model.combiner_.method_ in NEEDS_MODEL:
+        contrib = shap_contributions(model.classifier_, design[model.classifier_columns], batch_size)
         return top_factors(contrib, design, k)
     parts = model.parts(sub, design)
     contrib = component_contributions(model, sub, parts)

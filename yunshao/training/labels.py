@@ -89,18 +89,3 @@ def make_targets(outcomes: pd.DataFrame, entity_type: str, index: pd.Index, *, p
         decided_at=pd.to_datetime(per_entity["decided_at"].reindex(index)),
         scheme=per_entity["scheme"].reindex(index).fillna(""),
     )
-
-
-def time_split(targets: Targets, valid_share: float = 0.3) -> tuple[pd.Series, pd.Series, pd.Timestamp | None]:
-    """Boolean masks (train, valid) over labelled entities: decided before / from a cut-off date.
-
-    The cut-off is the decision date below which ``1 - valid_share`` of labels fall, so validation holds
-    the most recent decisions, as a deployed model meets them. Labels with no date train.
-    """
-    labelled = targets.labelled
-    dates = targets.decided_at[labelled].dropna()
-    if dates.empty:
-        return labelled, labelled & False, None
-    cut = pd.Timestamp(dates.sort_values().iloc[int((1.0 - valid_share) * (len(dates) - 1))])
-    valid = labelled & (targets.decided_at >= cut).fillna(False)
-    return labelled & ~valid, valid, cut

@@ -101,7 +101,7 @@ def log_risk_model(model: RiskModel, example: pd.DataFrame, settings: ModelSetti
 
 def model_input_columns(model: RiskModel) -> list[str]:
     """What the pyfunc reads: the design-matrix columns (features, rule hits, context)."""
-    return list(dict.fromkeys([*model.input_columns, *model.feature_columns]))
+    return list(dict.fromkeys([*model.input_columns_, *model.feature_columns_]))
 
 
 def _requirements() -> list[str]:

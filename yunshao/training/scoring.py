@@ -20,16 +20,17 @@ import duckdb
 import pandas as pd
 
 from yunshao.settings import Settings
-from yunshao.training.dataset import ProjectData, has_table, load_project_data
-from yunshao.training.explain import explain_projects
+from yunshao.training.dataset import ProjectData, has_table, load_project_data, rule_column
 from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
 from yunshao.training.posts import score_posts
 from yunshao.training.spec import ExperimentSpec
-from yunshao.training.train import fit_risk_model
 
 Progress = Callable[[str], None]
 MODEL_TABLE = "scoring_model"
+RULE_TABLE_COLUMNS = [
+    "rule_id", "hit_share", "checked", "confirmed", "prior", "confirmation_rate", "interval", "low_confirmation",
+]  # fmt: skip
 
 
 @dataclass
@@ -42,8 +43,12 @@ class ScoreReport:
     post_levels: dict[str, int] = field(default_factory=dict)
     model_source: str = "none"  # champion | trained_in_run | none
     model_version: str | None = None
-    treatment: str | None = None
+    unlabelled_weight: float | None = None
+    combination: str | None = None
     thresholds: dict[str, Any] = field(default_factory=dict)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # combinations compared, with CV AP
+    classifier_cv: list[dict[str, Any]] = field(default_factory=list)  # unlabelled weights compared
+    rules: list[dict[str, Any]] = field(default_factory=list)  # confirmation rate per rule
     labels: dict[str, int] = field(default_factory=dict)
     explained: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -73,8 +78,8 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
     save_model(con, model, report)
     report.projects = len(scores)
     report.levels = {str(k): int(v) for k, v in scores["level"].value_counts().items()}
-    report.treatment = model.info.get("treatment")
-    report.thresholds = model.combiner.thresholds()
+    describe_model(model, data, report)
+    mark_low_confirmation(con, report.rules)
     clock = time.perf_counter()
     post_targets = make_targets(outcomes, "post", _post_ids(con), partial_weight=settings.model.partial_weight)
     posts = score_posts(
@@ -103,6 +108,7 @@ def _tick(report: ScoreReport, step: str, start: float, progress: Progress | Non
 
 
 def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: ScoreReport) -> RiskModel:
+    """The champion when there is one, else a model fitted on this county (see the module docstring)."""
     if settings.model.use_champion:
         from yunshao.training.registry import find_champion
 
@@ -113,22 +119,55 @@ def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: S
             report.notes.append(f"scored with the registry's champion, version {version}")
             return model
     spec = spec_from_settings(settings)
-    if settings.model.train_in_run and targets.n_positive >= settings.model.min_labels:
-        result = fit_risk_model(data, targets, spec)
-        report.notes.extend(result.notes)
-        if result.model.classifier is not None:
-            report.model_source = "trained_in_run"
-            report.notes.append(
-                f"no champion model: trained one in this run on {targets.n_positive} positive and "
-                f"{targets.n_negative} negative labels"
-            )
-        return result.model
-    result = fit_risk_model(data, None, spec)
-    report.notes.append(
-        f"no model: {targets.n_positive} positive labels (need {settings.model.min_labels}); "
-        "risk from rules and anomaly detectors, model_score is null"
+    model = RiskModel(spec).fit(data.frame, targets)
+    report.notes.extend(model.notes_)
+    if model.classifier_ is not None:
+        report.model_source = "trained_in_run"
+        report.notes.append(
+            f"no champion model: trained one in this run on {targets.n_positive} positive and "
+            f"{targets.n_negative} negative labels"
+        )
+    else:
+        report.notes.append(
+            f"no model: {targets.n_positive} positive labels (need {settings.model.min_labels}); "
+            "risk from rules and anomaly detectors, model_score is null"
+        )
+    return model
+
+
+def describe_model(model: RiskModel, data: ProjectData, report: ScoreReport) -> None:
+    """What the model chose, for ``run.json``: combination, thresholds, candidates, rule confirmation."""
+    comb = model.combiner_
+    ids = {rule_column(r): r for hits in data.rule_hits.values() for r in hits}
+    report.unlabelled_weight = None if model.classifier_ is None else model.classifier_.unlabelled_weight
+    report.combination = comb.method_
+    report.thresholds = comb.thresholds()
+    report.candidates = list(comb.candidates_)
+    report.classifier_cv = list(model.classifier_cv_)
+    report.rules = comb.rules_.table(ids)
+
+
+def mark_low_confirmation(con: duckdb.DuckDBPyConnection, rules: list[dict[str, Any]]) -> None:
+    """Keep each rule's confirmation in the store and flag the warnings of low-confirmation rules.
+
+    The warnings stay, with their evidence and guide; ``low_confirmation`` tells an inspector that in
+    this county such hits were rarely confirmed, and the levels no longer let them make a project red.
+    """
+    frame = pd.DataFrame(rules, columns=RULE_TABLE_COLUMNS)
+    frame["interval_low"] = [r["interval"][0] for r in rules]
+    frame["interval_high"] = [r["interval"][1] for r in rules]
+    con.register("_rule_confirmation", frame.drop(columns=["interval"]))
+    con.execute("CREATE OR REPLACE TABLE rule_confirmation AS SELECT * FROM _rule_confirmation")
+    con.unregister("_rule_confirmation")
+    if not has_table(con, "warnings"):
+        return
+    columns = {r[0] for r in con.execute("DESCRIBE warnings").fetchall()}
+    if "low_confirmation" not in columns:
+        con.execute("ALTER TABLE warnings ADD COLUMN low_confirmation BOOLEAN DEFAULT FALSE")
+    con.execute(
+        "UPDATE warnings SET low_confirmation = rule_id IN "
+        "(SELECT rule_id FROM rule_confirmation WHERE low_confirmation)"
     )
-    return result.model
 
 
 def spec_from_settings(settings: Settings) -> ExperimentSpec:
@@ -136,6 +175,8 @@ def spec_from_settings(settings: Settings) -> ExperimentSpec:
     m = settings.model
     spec = ExperimentSpec(name="in-run", seed=m.random_state)
     spec.anomaly.n_estimators = m.n_estimators
+    # rules learn from any outcome; a classifier needs enough of them, and may be switched off
+    spec.validation.min_positive = m.min_labels if m.train_in_run else 2**31
     spec.combine.params.update(
         {"red_share": m.red_share, "yellow_share": m.yellow_share, "red_precision": m.red_precision}
     )
@@ -149,7 +190,7 @@ def _explanations(
     if mode == "none":
         return pd.Series(None, index=scores.index, dtype=object)
     rows = scores.index if mode == "all" else scores.index[scores["level"] != "green"]
-    factors = explain_projects(model, data.frame, rows, settings.model.top_factors, design=design)
+    factors = model.explain(data.frame, rows, settings.model.top_factors, design=design)
     return factors.reindex(scores.index)
 
 
@@ -201,7 +242,7 @@ def _post_ids(con: duckdb.DuckDBPyConnection) -> pd.Index:
 def save_model(con: duckdb.DuckDBPyConnection, model: RiskModel, report: ScoreReport) -> None:
     """Keep the model that scored this store in the store, for explanations on request."""
     blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-    info = json.dumps({**model.info, "source": report.model_source}, ensure_ascii=False, default=str)
+    info = json.dumps({**model.info_, "source": report.model_source}, ensure_ascii=False, default=str)
     con.execute(f"CREATE OR REPLACE TABLE {MODEL_TABLE} (source VARCHAR, version VARCHAR, info VARCHAR, model BLOB)")
     con.execute(
         f"INSERT INTO {MODEL_TABLE} VALUES (?, ?, ?, ?)", [report.model_source, report.model_version, info, blob]
@@ -223,5 +264,5 @@ def explain_on_request(con: duckdb.DuckDBPyConnection, project_ids: list[str], t
     model = load_store_model(con)
     data = load_project_data(con)
     known = pd.Index([p for p in project_ids if p in data.index])
-    factors = explain_projects(model, data.frame, known, top_k)
+    factors = model.explain(data.frame, known, top_k)
     return {pid: json.loads(factors[pid]) for pid in known}

@@ -12,10 +12,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from yunshao.training.classifier import Treatment
-
-DEFAULT_TREATMENTS: tuple[Treatment, ...] = ("negatives", "pu")
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -24,6 +20,12 @@ class _Strict(BaseModel):
 class FeatureSpec(_Strict):
     include: list[str] | None = Field(default=None, description="feature columns to use; None = all")
     exclude: list[str] = Field(default_factory=list)
+    exclude_families: list[str] = Field(
+        default_factory=lambda: ["context"],
+        description="feature families (docs/features.md) left out of the model. `context` (history, peer "
+        "z-scores, co-bidding) is county-wide: the API's peer passes cannot recompute it exactly, and on the "
+        "simulated profiles it did not raise the classifier's AP (docs/model-report.md)",
+    )
     rules: bool = Field(default=True, description="rule hits and counts as classifier inputs")
 
 
@@ -41,22 +43,22 @@ class PatternSpec(_Strict):
 
 
 class ClassifierSpec(_Strict):
-    treatments: list[Treatment] = Field(default_factory=lambda: list(DEFAULT_TREATMENTS))
+    unlabelled_weights: list[float] = Field(
+        default_factory=lambda: [0.0, 0.1, 1.0],
+        description="weights of unlabelled projects as negatives to compare by cross-validation (0: labelled only)",
+    )
+    max_unlabelled: int | None = Field(
+        default=50_000, description="unlabelled projects sampled per fold model (None: all); weights rescaled"
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="RiskClassifier parameters")
 
 
 class CombineSpec(_Strict):
     params: dict[str, Any] = Field(default_factory=dict, description="RiskCombiner parameters")
-    search_weights: bool = Field(
-        default=False,
-        description="let the validation grid override the default weights (validation labels are biased "
-        "toward what was investigated; the grid's pick is always recorded either way)",
-    )
 
 
 class ValidationSpec(_Strict):
-    valid_share: float = Field(default=0.3, gt=0, lt=1, description="latest share of labels validated on")
-    unlabelled_holdout: float = Field(default=0.2, ge=0, lt=1, description="unlabelled rows held out")
+    folds: int = Field(default=5, ge=2, description="cross-fitting folds (labelled projects cut by decision date)")
     min_positive: int = Field(default=10, description="positive labels needed to train a classifier")
 
 

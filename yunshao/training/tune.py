@@ -2,7 +2,7 @@
 
 The study lives in SQLite storage (``ModelSettings.optuna_storage``) under the spec's study name, so an
 interrupted study resumes: ``--trials N`` means N finished trials in total, and a rerun only runs the
-missing ones. Each trial first fits a third of the trees and reports its validation average precision;
+missing ones. Each trial first fits a third of the trees and reports its cross-validated average precision;
 the median pruner stops trials that are already behind, before the full fit. Every trial is an MLflow
 run nested under the study's run.
 """
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import optuna
 
 from yunshao.settings import Settings
-from yunshao.training.classifier import Treatment
 from yunshao.training.dataset import ProjectData, prepare_store
 from yunshao.training.experiment import training_data
 from yunshao.training.labels import Targets
@@ -83,26 +82,26 @@ def objective_for(data: ProjectData, targets: Targets, spec: ExperimentSpec) -> 
 
         clf = {k: suggest(trial, f"classifier.{k}", b) for k, b in classifier_space.items()}
         comb = {k: suggest(trial, f"combine.{k}", b) for k, b in combine_space.items()}
-        treatment = trial.suggest_categorical("classifier.treatment", list(spec.classifier.treatments))
+        weight = float(clf.pop("unlabelled_weight", spec.classifier.unlabelled_weights[0]))
         value = float("nan")
         with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True):
             mlflow.log_params(
                 {
                     **{f"classifier.{k}": v for k, v in clf.items()},
                     **{f"combine.{k}": v for k, v in comb.items()},
-                    "treatment": treatment,
+                    "classifier.unlabelled_weight": weight,
                 }
             )
             for step, trees in enumerate((max(10, clf["n_estimators"] // 3), clf["n_estimators"])):
                 trial_spec = spec.model_copy(deep=True)
-                trial_spec.classifier.treatments = [cast(Treatment, treatment)]
+                trial_spec.classifier.unlabelled_weights = [weight]
                 trial_spec.classifier.params = {**spec.classifier.params, **clf, "n_estimators": trees}
                 result = fit_risk_model(data, targets, trial_spec, combine_overrides=comb)
-                value = result.metrics.get("valid_ap_pu", float("nan"))
+                value = result.metrics.get("cv_ap", float("nan"))
                 if np.isnan(value):
-                    raise optuna.TrialPruned("no validation labels to score this trial")
+                    raise optuna.TrialPruned("too few outcomes to cross-validate this trial")
                 trial.report(value, step)
-                mlflow.log_metric("valid_ap_pu", value, step=step)
+                mlflow.log_metric("cv_ap", value, step=step)
                 if trial.should_prune():
                     raise optuna.TrialPruned(f"pruned at step {step} with {value:.4f}")
         return value
@@ -143,7 +142,7 @@ def tune(
             study.optimize(objective_for(*data, spec), n_trials=missing)
         best = _best(study)
         if best is not None:
-            mlflow.log_metric("best_valid_ap_pu", best[0])
+            mlflow.log_metric("best_cv_ap", best[0])
     return TuneSummary(
         study_name=spec.tune.study_name,
         storage=storage,
@@ -173,11 +172,10 @@ def tuned_spec(spec: ExperimentSpec, best_params: dict[str, Any]) -> ExperimentS
     out.version += 1
     for key, value in best_params.items():
         group, _, name = key.partition(".")
-        if key == "classifier.treatment":
-            out.classifier.treatments = [value]
+        if key == "classifier.unlabelled_weight":
+            out.classifier.unlabelled_weights = [float(value)]
         elif group == "classifier":
             out.classifier.params[name] = value
         elif group == "combine":
             out.combine.params[name] = value
-    out.combine.search_weights = False
     return out

@@ -1,0 +1,142 @@
+"""How much a rule's hit is worth in this county: its confirmation rate, learned from verified outcomes.
+
+A rule's default parameters encode one county's idea of misconduct; in another, legitimate local
+practice (staged payouts, delegated signatures, firms sharing a building) can make a rule fire on
+many clean projects. Outcomes say so: of the hits that were checked, how many were confirmed.
+
+Each rule's strength (the probability-like weight its hit gets in the noisy-OR of the rule component)
+is a Beta posterior mean. The prior mean is the strength the rule has without outcomes — its severity
+(``red_hit`` or ``yellow_hit``) scaled down when it fires on a large share of projects — and the prior
+counts as ``prior_strength`` checked hits, so a handful of outcomes moves a rule only part of the way.
+A rule whose posterior confirmation rate is no higher than the county's base rate among checked
+projects (with at least ``min_checked`` checked hits) is *low-confirmation*: its warnings are still
+written with their evidence and guide, but it no longer makes a project red.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from yunshao.training.dataset import RULE_PREFIX
+
+
+def rule_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith(RULE_PREFIX)]
+
+
+def rarity_scale(rates: np.ndarray, rarity_ref: float | None) -> np.ndarray:
+    """log(1/rate)/log(1/rarity_ref), capped to [0, 1]: a rule firing on half the county says little."""
+    if not rarity_ref:
+        return np.ones(len(rates))
+    return np.clip(np.log(1 / np.clip(rates, 1e-9, 1)) / np.log(1 / rarity_ref), 0.0, 1.0)
+
+
+class RuleConfirmation(BaseEstimator):
+    """Per-rule strength: the rarity-weighted severity, updated by this county's verified outcomes."""
+
+    def __init__(
+        self,
+        red_hit: float = 0.7,
+        yellow_hit: float = 0.35,
+        rarity_ref: float | None = 0.02,
+        prior_strength: float = 6.0,
+        min_checked: int = 3,
+        interval: float = 0.9,
+    ) -> None:
+        self.red_hit = red_hit
+        self.yellow_hit = yellow_hit
+        self.rarity_ref = rarity_ref
+        self.prior_strength = prior_strength
+        self.min_checked = min_checked
+        self.interval = interval
+
+    def fit(self, frame: pd.DataFrame, y: Any = None, sample_weight: Any = None) -> RuleConfirmation:
+        """``frame``: rule columns (worst severity per project: 2 red, 1 yellow, 0 none); ``y``: 1/0/-1."""
+        cols = rule_columns(frame)
+        severity = frame[cols].fillna(0).to_numpy(float)
+        hit = severity > 0
+        self.columns_ = cols
+        self.rates_ = hit.mean(axis=0) if len(frame) else np.zeros(len(cols))
+        self.red_ = (severity >= 2).sum(axis=0) >= (hit.sum(axis=0) - (severity >= 2).sum(axis=0))
+        base = np.where(self.red_, self.red_hit, self.yellow_hit)
+        self.prior_ = np.clip(base * rarity_scale(self.rates_, self.rarity_ref), 1e-6, 0.999)
+        target = np.full(len(frame), -1) if y is None else np.asarray(y)
+        w = np.ones(len(frame)) if sample_weight is None else np.asarray(sample_weight, float)
+        labelled = target >= 0
+        # confirmed share among checked projects, a partial outcome counting its weight (as in ``confirmed_``)
+        confirmed = ((target == 1) * w)[labelled].sum()
+        self.base_rate_ = float(confirmed / labelled.sum()) if labelled.any() else float("nan")
+        checked = hit & labelled[:, None]
+        self.checked_ = checked.sum(axis=0).astype(float)
+        self.confirmed_ = (checked * ((target == 1) * w)[:, None]).sum(axis=0)
+        a = self.prior_ * self.prior_strength + self.confirmed_
+        b = (1 - self.prior_) * self.prior_strength + (self.checked_ - self.confirmed_)
+        self.strength_ = a / (a + b)
+        tail = (1 - self.interval) / 2
+        self.lower_, self.upper_ = beta.ppf(tail, a, b), beta.ppf(1 - tail, a, b)
+        self.low_confirmation_ = (
+            (self.checked_ >= self.min_checked) & (self.strength_ <= self.base_rate_)
+            if labelled.any()
+            else np.zeros(len(cols), dtype=bool)
+        )
+        return self
+
+    def strengths(self, parts: pd.DataFrame) -> pd.DataFrame:
+        """Per rule column, its strength on the rows it hit (0 elsewhere); unseen rules count as rare."""
+        check_is_fitted(self, "strength_")
+        cols = rule_columns(parts)
+        known = dict(zip(self.columns_, self.strength_, strict=True))
+        hit = parts[cols].fillna(0).to_numpy(float) > 0
+        severity = parts[cols].fillna(0).to_numpy(float)
+        fallback = np.where(severity >= 2, self.red_hit, self.yellow_hit)
+        values = np.array([known.get(c, np.nan) for c in cols], dtype=float)
+        strength = np.where(np.isnan(values)[None, :], fallback, values[None, :])
+        return pd.DataFrame(np.where(hit, strength, 0.0), index=parts.index, columns=cols)
+
+    def trusted_red(self, parts: pd.DataFrame) -> np.ndarray:
+        """Rows with a red hit of a rule that outcomes have not shown to be noise here."""
+        return self._trusted(parts, 2)
+
+    def trusted_hits(self, parts: pd.DataFrame) -> np.ndarray:
+        """Rows with any hit of a rule that outcomes have not shown to be noise here."""
+        return self._trusted(parts, 1)
+
+    def _trusted(self, parts: pd.DataFrame, min_severity: int) -> np.ndarray:
+        check_is_fitted(self, "strength_")
+        low = set(self.low_confirmation_columns())
+        cols = [c for c in rule_columns(parts) if c not in low]
+        if not cols:
+            return np.zeros(len(parts), dtype=bool)
+        return np.asarray((parts[cols].fillna(0).to_numpy(float) >= min_severity).any(axis=1), dtype=bool)
+
+    def low_confirmation_columns(self) -> list[str]:
+        check_is_fitted(self, "strength_")
+        return [c for c, low in zip(self.columns_, self.low_confirmation_, strict=True) if low]
+
+    def table(self, rule_ids: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """One row per rule: what ``run.json``, MLflow and the rule review show.
+
+        ``rule_ids`` maps a rule column back to the rule's own id (columns are sanitised ids).
+        """
+        check_is_fitted(self, "strength_")
+        rows = []
+        for j, col in enumerate(self.columns_):
+            rows.append(
+                {
+                    "rule_id": (rule_ids or {}).get(col, col[len(RULE_PREFIX) :]),
+                    "hit_share": round(float(self.rates_[j]), 6),
+                    "checked": int(self.checked_[j]),
+                    "confirmed": round(float(self.confirmed_[j]), 3),
+                    "prior": round(float(self.prior_[j]), 4),
+                    "confirmation_rate": round(float(self.strength_[j]), 4),
+                    "interval": [round(float(self.lower_[j]), 4), round(float(self.upper_[j]), 4)],
+                    "low_confirmation": bool(self.low_confirmation_[j]),
+                }
+            )
+        return rows
