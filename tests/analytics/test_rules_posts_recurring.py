@@ -130,3 +130,20 @@ def test_coarser_periods_sum_counts_and_recompute_rates(hand_con: duckdb.DuckDBP
     assert quarter.loc[0, "red_share"] == pytest.approx(0.2)
     r_a = rules_by(tables.rule_months, quarter_of).set_index("rule_id").loc["R-A"]
     assert (r_a["hits"], r_a["projects"]) == (4, 8)
+
+
+def test_the_runs_estimate_of_each_rule_sits_beside_the_raw_rate(hand_con: duckdb.DuckDBPyConnection) -> None:
+    # a run's models stage keeps its Beta estimate per rule in the store's rule_confirmation table
+    hand_con.execute(
+        "CREATE TABLE rule_confirmation AS SELECT * FROM (VALUES "
+        "('R-E', 0.21, 0.05, 0.45, TRUE), ('R-A', 0.55, 0.30, 0.78, FALSE)) "
+        "AS t(rule_id, confirmation_rate, interval_low, interval_high, low_confirmation)"
+    )
+    rules = measure(hand_con, HAND_REPORT).rules
+    r_e = row(rules, rule_id="R-E")
+    assert (r_e["estimated_rate"], r_e["estimate_low"], r_e["estimate_high"]) == (0.21, 0.05, 0.45)
+    assert bool(r_e["low_confirmation"]) is True
+    assert r_e["confirmation_rate"] == 0.0  # the raw rate of this dataset's verdicts is unchanged
+    assert bool(row(rules, rule_id="R-A")["low_confirmation"]) is False
+    assert np.isnan(row(rules, rule_id="R-D")["estimated_rate"])  # no estimate: none shown, never low
+    assert bool(row(rules, rule_id="R-D")["low_confirmation"]) is False

@@ -56,6 +56,14 @@ INPUT_COLUMNS: dict[str, dict[str, str]] = {
         "scheme": "VARCHAR",
         "decided_at": "TIMESTAMP",
     },
+    # the model's estimate of each rule's confirmation rate in this county (written by a run's models stage)
+    "rule_confirmation": {
+        "rule_id": "VARCHAR",
+        "confirmation_rate": "DOUBLE",
+        "interval_low": "DOUBLE",
+        "interval_high": "DOUBLE",
+        "low_confirmation": "BOOLEAN",
+    },
     "post_scores": {
         "post_id": "VARCHAR",
         "risk_score": "DOUBLE",

@@ -33,6 +33,10 @@ RULE_COLUMNS = (
     "trend",
     "monthly_hits",
     "status",
+    "estimated_rate",
+    "estimate_low",
+    "estimate_high",
+    "low_confirmation",
 )
 
 
@@ -56,6 +60,7 @@ def review_rules(
     rule_months: pd.DataFrame,
     settings: ReportSettings,
     catalog: dict[str, dict[str, str]] | None = None,
+    estimates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``an_rules`` with name, confirmation rate, trend, monthly hits and review status.
 
@@ -85,8 +90,29 @@ def review_rules(
     out["status"] = [
         _status(h, d, c, settings) for h, d, c in zip(out["hits"], out["decided"], out["confirmed"], strict=True)
     ]
+    out = _with_estimates(out, estimates)
     out = out.sort_values(["hits", "rule_id"], ascending=[False, True]).reset_index(drop=True)
     return out[list(RULE_COLUMNS)]
+
+
+def _with_estimates(out: pd.DataFrame, estimates: pd.DataFrame | None) -> pd.DataFrame:
+    """The run's shrunk estimate of each rule's confirmation rate (Beta posterior) and its 90 % interval.
+
+    The raw rate above counts this dataset's verdicts only; the estimate starts from the rule's severity
+    and moves with each checked hit, and ``low_confirmation`` marks a rule the run no longer lets drive red.
+    """
+    est = estimates if estimates is not None else pd.DataFrame(columns=["rule_id"])
+    est = est.rename(
+        columns={
+            "confirmation_rate": "estimated_rate",
+            "interval_low": "estimate_low",
+            "interval_high": "estimate_high",
+        }
+    )
+    keep = ["rule_id", "estimated_rate", "estimate_low", "estimate_high", "low_confirmation"]
+    merged = out.merge(est.reindex(columns=keep).drop_duplicates("rule_id"), on="rule_id", how="left")
+    merged["low_confirmation"] = merged["low_confirmation"].astype("boolean").fillna(False).astype(bool)
+    return merged
 
 
 def _status(hits: int, decided: int, confirmed: float, settings: ReportSettings) -> str:

@@ -77,7 +77,8 @@ def build_tables(
         catalog, why = rule_catalog(lang)
         notes += [why] if why else []
     rule_months = con.sql("FROM an_rule_months").df()
-    rules = review_rules(con.sql("FROM an_rules").df(), rule_months, settings, catalog)
+    estimates = con.sql("FROM in_rule_confirmation").df()
+    rules = review_rules(con.sql("FROM an_rules").df(), rule_months, settings, catalog, estimates)
     rule_names = {r: n for r, n in zip(rules["rule_id"], rules["name"], strict=True) if n != r}
     last_month = monthly["month"].max() if len(monthly) else None
     recurring = recurring_problems(con.sql("FROM an_recurring").df(), names, rule_names, last_month)
