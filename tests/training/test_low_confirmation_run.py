@@ -20,6 +20,7 @@ def _settings(tmp_path, min_labels: int) -> Settings:
         n_estimators=50,
         use_champion=False,
         min_labels=min_labels,
+        red_share=0.1,  # room for the rule's projects among the red ones before the outcomes arrive
     )
     return Settings(model=model)
 
@@ -109,7 +110,8 @@ def test_all_unfounded_rule_no_longer_makes_red_but_keeps_its_warnings(tmp_path,
     # the rule's worst severity per project is red on most of its projects → severity 0.7
     severity = 0.7 if n_red >= n_yellow else 0.35
     prior = severity * scale
-    posterior = prior * 6 / (6 + len(hit))
+    # the confirmation rate's Beta prior is centred on the base rate, worth 6 checked hits; 0 of n confirmed
+    posterior = base_rate * 6 / (6 + len(hit))
     assert row[0] == len(hit) and row[1] == 0
     assert row[2] == pytest.approx(prior, abs=1e-4)
     assert row[3] == pytest.approx(posterior, abs=1e-4)

@@ -58,8 +58,19 @@ BASE_RATE = 2.5 / 7  # weighted confirmed (1 + 1 + 0.5) over 7 labelled projects
 
 
 def _ab(col: str) -> tuple[float, float]:
-    p = PRIOR[col]
-    return p * S + CONFIRMED[col], (1 - p) * S + CHECKED[col] - CONFIRMED[col]
+    """Beta posterior of the confirmation rate: prior mean = the base rate, worth S checked hits."""
+    return BASE_RATE * S + CONFIRMED[col], (1 - BASE_RATE) * S + CHECKED[col] - CONFIRMED[col]
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _strength(col: str) -> float:
+    """sigmoid(logit(prior) + logit(θ) - logit(base rate))."""
+    a, b = _ab(col)
+    z = _logit(PRIOR[col]) + _logit(a / (a + b)) - _logit(BASE_RATE)
+    return 1 / (1 + math.exp(-z))
 
 
 def test_rarity_scale_by_hand():
@@ -89,43 +100,62 @@ def test_counts_base_rate_and_posterior():
     np.testing.assert_allclose(rc.confirmed_, [CONFIRMED[c] for c in rc.columns_])
     for j, col in enumerate(rc.columns_):
         a, b = _ab(col)
-        assert rc.strength_[j] == pytest.approx(a / (a + b), rel=1e-12), col
+        assert rc.rate_[j] == pytest.approx(a / (a + b), rel=1e-12), col
         assert rc.lower_[j] == pytest.approx(beta.ppf(0.05, a, b), rel=1e-9), col
         assert rc.upper_[j] == pytest.approx(beta.ppf(0.95, a, b), rel=1e-9), col
-        assert rc.lower_[j] < rc.strength_[j] < rc.upper_[j]
-    # by hand: A (2.19609 / 9), C ((2.19609 + 2.5) / 9), D unchecked keeps its prior
-    assert rc.strength_[0] == pytest.approx(0.244010, abs=1e-6)
-    assert rc.strength_[2] == pytest.approx(0.521788, abs=1e-6)
+        assert rc.lower_[j] < rc.rate_[j] < rc.upper_[j]
+        assert rc.strength_[j] == pytest.approx(_strength(col), rel=1e-9), col
+    # by hand: 6·b = 2.142857; A θ = 2.142857/9 = 0.238095, C θ = (2.142857 + 2.5)/9 = 0.515873
+    assert rc.rate_[0] == pytest.approx(0.238095, abs=1e-6)
+    assert rc.rate_[2] == pytest.approx(0.515873, abs=1e-6)
+    # strength A = sigmoid(logit .366015 + logit .238095 - logit .357143) = sigmoid(-1.124714)
+    assert rc.strength_[0] == pytest.approx(0.245138, abs=1e-6)
+    # strength C = sigmoid(-0.549350 + 0.063513 + 0.587787) = sigmoid(0.101950)
+    assert rc.strength_[2] == pytest.approx(0.525465, abs=1e-6)
+    # D unchecked: θ is the base rate, so its strength is its prior
+    assert rc.rate_[3] == pytest.approx(BASE_RATE, rel=1e-12)
     assert rc.strength_[3] == pytest.approx(0.35, abs=1e-12)
+
+
+def test_a_rule_as_often_confirmed_as_any_checked_project_gains_nothing():
+    # half the checked projects are confirmed; a rule hitting every project is confirmed half the time:
+    # its raw rate (0.5) would look strong, its likelihood ratio against the base rate is 1
+    frame = pd.DataFrame({"rule__ALL": [2.0] * 8, "rule__SOME": [2.0, 2.0, 2.0, 0, 0, 0, 0, 0]})
+    y = np.array([1, 0, 1, 0, 1, 0, 1, 0])
+    rc = RuleConfirmation(prior_strength=S, rarity_ref=0.02).fit(frame, y, np.ones(8))
+    assert rc.base_rate_ == 0.5
+    assert rc.rate_[0] == pytest.approx(0.5) and rc.strength_[0] == pytest.approx(rc.prior_[0])
+    assert rc.low_confirmation_[0]  # 0.5 <= 0.5: no better than any checked project
+    # SOME: 2 of 3 confirmed → θ = (3 + 2)/9 = 0.5556 > 0.5: raised above its prior, not low
+    assert rc.rate_[1] == pytest.approx(5 / 9)
+    assert rc.strength_[1] > rc.prior_[1] and not rc.low_confirmation_[1]
 
 
 def test_low_confirmation_flags():
     rc = _fit()
     low = dict(zip(rc.columns_, rc.low_confirmation_, strict=True))
-    # A: 3 unfounded checked hits, 0.244 <= 0.357 → low
+    # A: 3 unfounded checked hits, θ 0.238 <= 0.357 → low
     assert low["rule__A"]
-    # B: posterior 1.098/8 = 0.137 is below the base rate, but only 2 checked hits (< 3)
-    assert rc.strength_[1] == pytest.approx(PRIOR["rule__B"] * S / 8, rel=1e-12)
-    assert rc.strength_[1] < BASE_RATE and not low["rule__B"]
-    # C: all confirmed → 0.52 > 0.357
+    # B: θ = 2.142857/8 = 0.268 is below the base rate, but only 2 checked hits (< 3)
+    assert rc.rate_[1] == pytest.approx(BASE_RATE * S / 8, rel=1e-12)
+    assert rc.rate_[1] < BASE_RATE and not low["rule__B"]
+    # C: all confirmed → 0.516 > 0.357
     assert not low["rule__C"]
     # D: nothing checked; E: 2 checked
     assert not low["rule__D"] and not low["rule__E"]
     assert rc.low_confirmation_columns() == ["rule__A"]
-    # with min_checked=2, B's two unfounded checks suffice; E's (2.9357/8 = 0.367 > 0.357) do not
+    # with min_checked=2, B's and E's two unfounded checks suffice (θ = 0.268 <= 0.357)
     rc2 = _fit(min_checked=2)
     low2 = dict(zip(rc2.columns_, rc2.low_confirmation_, strict=True))
-    assert low2["rule__B"]
-    assert rc2.strength_[4] == pytest.approx(PRIOR["rule__E"] * S / 8, rel=1e-12)
-    assert low2["rule__E"] == (PRIOR["rule__E"] * S / 8 <= BASE_RATE)  # 0.36696 > 0.35714 → False
-    assert not low2["rule__E"]
+    assert low2["rule__B"] and low2["rule__E"]
+    assert rc2.rate_[4] == pytest.approx(BASE_RATE * S / 8, rel=1e-12)
 
 
 def test_low_confirmation_boundary_is_inclusive():
-    # prior_strength 0: posterior = confirmed / checked = 1/2; base rate = 2/4 = 1/2 → low (<=)
+    # prior_strength 0: θ = confirmed / checked = 1/2; base rate = 2/4 = 1/2 → low (<=)
     frame = pd.DataFrame({"rule__X": [2.0, 2.0, 0.0, 0.0]})
     rc = RuleConfirmation(prior_strength=0.0, min_checked=2).fit(frame, np.array([1, 0, 1, 0]), np.ones(4))
-    assert rc.base_rate_ == 0.5 and rc.strength_[0] == 0.5
+    assert rc.base_rate_ == 0.5 and rc.rate_[0] == 0.5
     assert rc.low_confirmation_.tolist() == [True]
     rc3 = RuleConfirmation(prior_strength=0.0, min_checked=3).fit(frame, np.array([1, 0, 1, 0]), np.ones(4))
     assert rc3.low_confirmation_.tolist() == [False]
@@ -140,6 +170,7 @@ def test_without_labels_nothing_is_low_and_strength_is_prior(labels):
     else:
         rc.fit(frame, np.full(10, -1), np.zeros(10))
     assert not rc.low_confirmation_.any()
+    assert np.isnan(rc.rate_).all()  # no checked hit anywhere: no rate to report
     assert math.isnan(rc.base_rate_)
     np.testing.assert_allclose(rc.checked_, 0.0)
     np.testing.assert_allclose(rc.strength_, [PRIOR[c] for c in rc.columns_], rtol=1e-12)
@@ -199,7 +230,8 @@ def test_table_maps_columns_back_to_rule_ids():
     aa, ab = _ab("rule__A")
     assert a["hit_share"] == 0.3 and a["checked"] == 3 and a["confirmed"] == 0.0
     assert a["prior"] == round(PRIOR["rule__A"], 4) == 0.366
-    assert a["confirmation_rate"] == round(aa / (aa + ab), 4) == 0.244
+    assert a["confirmation_rate"] == round(aa / (aa + ab), 4) == 0.2381
+    assert a["strength"] == round(_strength("rule__A"), 4) == 0.2451
     assert a["interval"] == [round(beta.ppf(0.05, aa, ab), 4), round(beta.ppf(0.95, aa, ab), 4)]
     assert a["low_confirmation"] is True
     c = by_id["C/2"]

@@ -4,13 +4,22 @@ A rule's default parameters encode one county's idea of misconduct; in another, 
 practice (staged payouts, delegated signatures, firms sharing a building) can make a rule fire on
 many clean projects. Outcomes say so: of the hits that were checked, how many were confirmed.
 
-Each rule's strength (the probability-like weight its hit gets in the noisy-OR of the rule component)
-is a Beta posterior mean. The prior mean is the strength the rule has without outcomes — its severity
-(``red_hit`` or ``yellow_hit``) scaled down when it fires on a large share of projects — and the prior
-counts as ``prior_strength`` checked hits, so a handful of outcomes moves a rule only part of the way.
-A rule whose posterior confirmation rate is no higher than the county's base rate among checked
-projects (with at least ``min_checked`` checked hits) is *low-confirmation*: its warnings are still
-written with their evidence and guide, but it no longer makes a project red.
+A rule's strength (the probability-like weight its hit gets in the noisy-OR of the rule component)
+starts from its severity (``red_hit`` or ``yellow_hit``), scaled down when it fires on a large share of
+projects: what the rule says without outcomes. Outcomes then move it by how much more, or less, often
+the rule's checked hits are confirmed than the county's checked projects in general:
+
+    confirmation rate θ = Beta posterior mean, prior mean = the county's base rate b among checked
+                          projects, worth ``prior_strength`` checked hits (a few outcomes move it little)
+    strength            = sigmoid(logit(severity strength) + logit(θ) − logit(b))
+
+The comparison with b matters: the projects a county checks are mostly suspicious ones (half or more
+are confirmed), so a rule that fires on two thirds of all projects is confirmed about as often as any
+checked project — a raw confirmation rate would call it strong, the likelihood ratio θ/b calls it
+noise. (Centring the prior on the severity instead, on the checked scale, ranked worse on every
+simulated profile: docs/model-report.md.) A rule whose θ is no higher than b, with at least
+``min_checked`` checked hits, is *low-confirmation*: its warnings are still written with their evidence
+and guide, but it no longer makes a project red.
 """
 
 from __future__ import annotations
@@ -19,11 +28,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit, logit
 from scipy.stats import beta
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from yunshao.training.dataset import RULE_PREFIX
+
+
+EDGE = 1e-3  # rates are kept inside (EDGE, 1 - EDGE) before a logit
+
+
+def _rounded(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 4)
 
 
 def rule_columns(frame: pd.DataFrame) -> list[str]:
@@ -75,16 +92,19 @@ class RuleConfirmation(BaseEstimator):
         checked = hit & labelled[:, None]
         self.checked_ = checked.sum(axis=0).astype(float)
         self.confirmed_ = (checked * ((target == 1) * w)[:, None]).sum(axis=0)
-        a = self.prior_ * self.prior_strength + self.confirmed_
-        b = (1 - self.prior_) * self.prior_strength + (self.checked_ - self.confirmed_)
-        self.strength_ = a / (a + b)
+        if not labelled.any():
+            self.rate_ = self.lower_ = self.upper_ = np.full(len(cols), np.nan)
+            self.strength_ = self.prior_.copy()
+            self.low_confirmation_ = np.zeros(len(cols), dtype=bool)
+            return self
+        mean = float(np.clip(self.base_rate_, EDGE, 1 - EDGE))
+        a = mean * self.prior_strength + self.confirmed_
+        b = (1 - mean) * self.prior_strength + (self.checked_ - self.confirmed_)
+        self.rate_ = a / (a + b)
         tail = (1 - self.interval) / 2
         self.lower_, self.upper_ = beta.ppf(tail, a, b), beta.ppf(1 - tail, a, b)
-        self.low_confirmation_ = (
-            (self.checked_ >= self.min_checked) & (self.strength_ <= self.base_rate_)
-            if labelled.any()
-            else np.zeros(len(cols), dtype=bool)
-        )
+        self.strength_ = expit(logit(self.prior_) + logit(np.clip(self.rate_, EDGE, 1 - EDGE)) - logit(mean))
+        self.low_confirmation_ = (self.checked_ >= self.min_checked) & (self.rate_ <= self.base_rate_)
         return self
 
     def strengths(self, parts: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +154,9 @@ class RuleConfirmation(BaseEstimator):
                     "checked": int(self.checked_[j]),
                     "confirmed": round(float(self.confirmed_[j]), 3),
                     "prior": round(float(self.prior_[j]), 4),
-                    "confirmation_rate": round(float(self.strength_[j]), 4),
-                    "interval": [round(float(self.lower_[j]), 4), round(float(self.upper_[j]), 4)],
+                    "confirmation_rate": _rounded(self.rate_[j]),
+                    "interval": [_rounded(self.lower_[j]), _rounded(self.upper_[j])],
+                    "strength": round(float(self.strength_[j]), 4),
                     "low_confirmation": bool(self.low_confirmation_[j]),
                 }
             )

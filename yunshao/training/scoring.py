@@ -29,7 +29,8 @@ from yunshao.training.spec import ExperimentSpec
 Progress = Callable[[str], None]
 MODEL_TABLE = "scoring_model"
 RULE_TABLE_COLUMNS = [
-    "rule_id", "hit_share", "checked", "confirmed", "prior", "confirmation_rate", "interval", "low_confirmation",
+    "rule_id", "hit_share", "checked", "confirmed", "prior", "confirmation_rate", "interval", "strength",
+    "low_confirmation",
 ]  # fmt: skip
 
 
