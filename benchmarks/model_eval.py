@@ -77,7 +77,7 @@ def evaluate_county(profile: str, seed: int, frac: float, n: int, cache: Path) -
     from yunshao.training.dataset import load_project_data, prepare_store
     from yunshao.training.labels import make_targets, read_outcomes
     from yunshao.training.model import RiskModel
-    from yunshao.training.scoring import spec_from_settings
+    from yunshao.training.scoring import posts_of, spec_from_settings
 
     folder = cache / county_key(profile, seed, frac, n)
     ds, truth_dir = folder / "ds", folder / "truth"
@@ -125,7 +125,8 @@ def evaluate_county(profile: str, seed: int, frac: float, n: int, cache: Path) -
     }
     for key, pair in scored.items():
         result["scores"][key] = None if pair is None else _metrics(pair[0], pair[1], truth, eval_rows)
-    result["posts"] = _post_metrics(con, ours, outcomes, truth_dir, settings)
+    posts = posts_of(con, ours, model, data, outcomes, settings).frame
+    result["posts"] = _post_metrics(posts, outcomes, truth_dir, settings)
     return result
 
 
@@ -147,17 +148,13 @@ def _metrics(score: pd.Series, level: pd.Series, truth: pd.Series, rows: pd.Inde
     }
 
 
-def _post_metrics(con: Any, ours: pd.DataFrame, outcomes: pd.DataFrame, truth_dir: Path, settings: Any) -> dict:
+def _post_metrics(posts: pd.DataFrame, outcomes: pd.DataFrame, truth_dir: Path, settings: Any) -> dict:
     from yunshao.training.evaluate import average_precision, recall_at
     from yunshao.training.labels import make_targets
-    from yunshao.training.posts import score_posts
-    from yunshao.training.scoring import _post_ids
 
-    ids = _post_ids(con)
-    if not len(ids):
+    if posts.empty:
         return {}
-    targets = make_targets(outcomes, "post", ids, partial_weight=settings.model.partial_weight)
-    posts = score_posts(con, ours[["risk_score", "level", "model_score"]], targets=targets).frame
+    targets = make_targets(outcomes, "post", posts.index, partial_weight=settings.model.partial_weight)
     truth_file = truth_dir / "posts.parquet"
     if truth_file.exists():
         corrupt = pd.read_parquet(truth_file)

@@ -18,7 +18,7 @@ saw its own label, and the two scores are averaged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,11 +88,12 @@ POST_AGGREGATES = {
     "projects_warnings": ("经手项目预警数", "warnings on its projects"),
     "warnings_direct": ("岗位直接预警数", "warnings naming the post"),
     "warnings_direct_red": ("岗位直接红色预警数", "red warnings naming the post"),
+    "warnings_direct_evidence": ("岗位直接预警证据(按规则强度)", "warnings naming the post, by rule strength"),
     "post_anomaly": ("岗位异常分", "post anomaly score"),
 }
 
 EVIDENCE_WEIGHTS = {
-    "warnings_direct": 2.0,
+    "warnings_direct_evidence": 2.0,
     "official_hit_share": 0.5,
     "official_schemes": 0.5,
     "confirmed_share": 0.5,
@@ -136,10 +137,12 @@ def post_frame(
     project_scores: pd.DataFrame,
     project_targets: Targets | None = None,
     links: pd.DataFrame | None = None,
+    rule_strengths: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """One row per post: its own features, what its approved projects show, and direct warning counts.
 
-    ``links`` are ``post_links(con)`` when the caller has them already.
+    ``links`` are ``post_links(con)`` when the caller has them already; ``rule_strengths`` (rule id →
+    strength in this county, as the project scores weigh it) weigh the warnings naming the post.
     """
     if not has_table(con, "posts"):
         return pd.DataFrame()
@@ -156,6 +159,8 @@ def post_frame(
         direct = con.execute(sql("post_warning_counts")).df()
         direct["post_id"] = direct["post_id"].astype(str)
         out = out.join(direct.set_index("post_id").astype(float), how="left")
+        by_rule = con.execute(sql("post_warning_rules")).df()
+        out["warnings_direct_evidence"] = direct_evidence(by_rule, rule_strengths).reindex(out.index)
     for col in POST_AGGREGATES:
         if col != "post_anomaly" and col not in out:
             out[col] = 0.0
@@ -213,6 +218,29 @@ def _warning_counts(con: duckdb.DuckDBPyConnection) -> pd.Series:
         "SELECT project_id, COUNT(*) AS n FROM warnings WHERE project_id IS NOT NULL GROUP BY project_id"
     ).df()
     return w.set_index(w["project_id"].astype(str))["n"].astype(float)
+
+
+def direct_evidence(by_rule: pd.DataFrame, strengths: Mapping[str, float] | None) -> pd.Series:
+    """Per post, the hazard (nats) of the warnings that name it: Σ over rules −log(1 − s) · log2(1 + n).
+
+    ``s`` is the rule's strength in this county — the one the project scores use: its severity, scaled
+    down when the rule fires on a large share of projects, moved by verified outcomes — so a rule that
+    local practice makes fire everywhere (a date-only clock tripping a backdating rule on every post)
+    weighs little. A rule counts once per post, its repeats only logarithmically: a busy post collects
+    warnings of a noisy rule by volume, a corrupt one a few of a strong rule. Without strengths a red
+    warning weighs ``RED_HIT`` and a yellow one ``YELLOW_HIT``.
+    """
+    if by_rule.empty:
+        return pd.Series(dtype=float)
+    default = np.where(by_rule["severity"] == "red", RED_HIT, YELLOW_HIT)
+    known = by_rule["rule_id"].map(dict(strengths or {}))
+    s = np.clip(known.fillna(pd.Series(default, index=by_rule.index)).to_numpy(float), 0.0, 0.999)
+    per = by_rule.assign(hazard=-np.log(1 - s))
+    per = per.groupby(["post_id", "rule_id"]).agg(hazard=("hazard", "max"), n=("n", "sum"))
+    per["evidence"] = per["hazard"] * np.log2(1 + per["n"])
+    out = per.groupby(level="post_id")["evidence"].sum()
+    out.index = out.index.astype(str)
+    return out
 
 
 def holder_evidence(links: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -308,11 +336,9 @@ def shrunk_lift(hits: pd.Series, total: pd.Series, prior: float = PRIOR_PROJECTS
 def evidence_hazards(frame: pd.DataFrame) -> pd.DataFrame:
     """Each component's non-negative hazard (nats) times its ``EVIDENCE_WEIGHTS``."""
     n = frame["projects_weighted"]
-    yellow = frame["warnings_direct"] - frame["warnings_direct_red"]
-    direct = -np.log(1 - RED_HIT) * frame["warnings_direct_red"] - np.log(1 - YELLOW_HIT) * yellow
     raw = pd.DataFrame(
         {
-            "warnings_direct": direct,
+            "warnings_direct_evidence": frame["warnings_direct_evidence"],
             "official_hit_share": shrunk_lift(frame["official_hit_projects"], n),
             "official_schemes": np.log((frame["official_schemes"] + 1) / (frame["official_schemes_expected"] + 1)),
             "confirmed_share": shrunk_lift(frame["confirmed_projects"], n),
@@ -448,6 +474,7 @@ def score_posts(
     min_positive: int = 10,
     n_splits: int = 5,
     derive_labels: bool = True,
+    rule_strengths: Mapping[str, float] | None = None,
     random_state: int | None = 0,
 ) -> PostScores:
     """Risk, level, warning count and top factors per post (an empty frame when there are no posts).
@@ -462,7 +489,7 @@ def score_posts(
     """
     project_targets = _project_targets(con, project_scores, project_targets)
     links = post_links(con)
-    frame = post_frame(con, project_scores, project_targets, links)
+    frame = post_frame(con, project_scores, project_targets, links, rule_strengths)
     if frame.empty:
         empty = pd.DataFrame(columns=["risk_score", "level", "warning_count", "top_factors"])
         return PostScores(empty, used_model=False)

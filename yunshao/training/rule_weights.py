@@ -35,7 +35,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from yunshao.training.dataset import RULE_PREFIX
 
-
 EDGE = 1e-3  # rates are kept inside (EDGE, 1 - EDGE) before a logit
 
 

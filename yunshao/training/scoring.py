@@ -20,10 +20,10 @@ import duckdb
 import pandas as pd
 
 from yunshao.settings import Settings
-from yunshao.training.dataset import ProjectData, has_table, load_project_data, rule_column
+from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_project_data, rule_column
 from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
-from yunshao.training.posts import score_posts
+from yunshao.training.posts import PostScores, score_posts
 from yunshao.training.spec import ExperimentSpec
 
 Progress = Callable[[str], None]
@@ -82,17 +82,7 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
     describe_model(model, data, report)
     mark_low_confirmation(con, report.rules)
     clock = time.perf_counter()
-    post_targets = make_targets(outcomes, "post", _post_ids(con), partial_weight=settings.model.partial_weight)
-    posts = score_posts(
-        con,
-        scores,
-        targets=post_targets,
-        red_share=settings.model.red_share,
-        yellow_share=settings.model.yellow_share,
-        top_k=settings.model.top_factors,
-        min_positive=settings.model.min_labels,
-        random_state=settings.model.random_state,
-    )
+    posts = posts_of(con, scores, model, data, outcomes, settings)
     write_post_scores(con, posts.frame)
     report.posts = len(posts.frame)
     report.post_levels = {str(k): int(v) for k, v in posts.frame["level"].value_counts().items()}
@@ -100,6 +90,36 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
         report.notes.append("posts: a classifier was trained on post labels")
     _tick(report, "posts", clock, progress)
     return report
+
+
+def posts_of(
+    con: duckdb.DuckDBPyConnection,
+    scores: pd.DataFrame,
+    model: RiskModel,
+    data: ProjectData,
+    outcomes: pd.DataFrame,
+    settings: Settings,
+) -> PostScores:
+    """Post scores from the project scores, the county's outcomes and the rule strengths the model learned."""
+    post_targets = make_targets(outcomes, "post", _post_ids(con), partial_weight=settings.model.partial_weight)
+    return score_posts(
+        con,
+        scores,
+        targets=post_targets,
+        red_share=settings.model.red_share,
+        yellow_share=settings.model.yellow_share,
+        top_k=settings.model.top_factors,
+        min_positive=settings.model.min_labels,
+        rule_strengths=rule_strengths(model, data),
+        random_state=settings.model.random_state,
+    )
+
+
+def rule_strengths(model: RiskModel, data: ProjectData) -> dict[str, float]:
+    """Rule id → the strength of its hit in this county (what the rule component of the risk uses)."""
+    ids = {rule_column(r): r for hits in data.rule_hits.values() for r in hits}
+    rules = model.combiner_.rules_
+    return {ids.get(c, c[len(RULE_PREFIX) :]): float(s) for c, s in zip(rules.columns_, rules.strength_, strict=True)}
 
 
 def _tick(report: ScoreReport, step: str, start: float, progress: Progress | None) -> None:
