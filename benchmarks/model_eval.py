@@ -212,6 +212,8 @@ def render(results: list[dict[str, Any]], n: int, seconds: float) -> str:
         "",
         "## Projects",
         "",
+        "![average precision per profile and label fraction](img/model-profiles.png)",
+        "",
         "| profile | fraction | scorer | AP | red precision (n) | red recall | recall at top 5 % |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -316,6 +318,38 @@ def _targets_section(groups: dict[tuple[str, float], list[dict[str, Any]]]) -> l
     return lines
 
 
+def draw_profiles(results: list[dict[str, Any]], path: Path) -> None:
+    """Mean AP of each scorer per profile, one panel per label fraction."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = _groups(results)
+    profiles = list(dict.fromkeys(p for p, _ in groups))
+    fractions = sorted({f for _, f in groups}, reverse=True)
+    fig, axes = plt.subplots(1, len(fractions), figsize=(4.2 * len(fractions), 3.9), sharey=True)
+    width = 0.2
+    for ax, frac in zip(np.atleast_1d(axes), fractions, strict=True):
+        for k, (key, name) in enumerate(SCORERS.items()):
+            values = [
+                _mean(r["scores"][key]["ap"] for r in groups.get((p, frac), []) if r["scores"].get(key)) or 0.0
+                for p in profiles
+            ]
+            ax.bar(np.arange(len(profiles)) + (k - 1.5) * width, values, width, label=name)
+        ax.set_xticks(np.arange(len(profiles)), profiles, rotation=30)
+        ax.set_title(f"label fraction {frac}")
+        ax.set_ylim(0, 1)
+        ax.grid(axis="y", alpha=0.3)
+    np.atleast_1d(axes)[0].set_ylabel("average precision (unverified projects)")
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(SCORERS), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=6000)
@@ -344,6 +378,7 @@ def main() -> None:
             ours = result["scores"]["yunshao"]["ap"]
             print(f"{county_key(*j, args.projects)}: yunshao AP {ours:.3f} ({result['combination']})", flush=True)
     results = [json.loads((results_dir / f"{county_key(*j, args.projects)}.json").read_text()) for j in jobs]
+    draw_profiles(results, args.report.parent / "img" / "model-profiles.png")
     args.report.write_text(render(results, args.projects, time.perf_counter() - start), encoding="utf-8")
     print(f"wrote {args.report}")
 

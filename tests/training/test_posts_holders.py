@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from yunshao.training import posts
 from yunshao.training.classifier import RiskClassifier
 from yunshao.training.labels import Targets, make_targets
 from yunshao.training.posts import (
     combine_post_labels,
     cross_fit,
     derive_post_labels,
+    direct_evidence,
     evidence_points,
     post_frame,
     post_links,
@@ -185,3 +187,29 @@ def test_cross_fitted_scores_never_come_from_a_model_that_saw_the_label():
     # in-sample, the model remembers its positives; out of fold it must earn them
     positives = y[y == 1].index
     assert in_sample_s[positives].mean() > prob[positives].mean()
+
+
+def test_warnings_naming_a_post_weigh_by_their_rules_strength_once_per_rule():
+    by_rule = pd.DataFrame(
+        {
+            "post_id": ["A", "A", "A", "B"],
+            "rule_id": ["STRONG", "NOISE", "NOISE", "UNKNOWN"],
+            "severity": ["red", "red", "yellow", "yellow"],
+            "n": [1, 30, 3, 3],
+        }
+    )
+    got = direct_evidence(by_rule, {"STRONG": 0.8, "NOISE": 0.05})
+    # A: STRONG once: -ln(0.2) · log2(2) = 1.609438; NOISE 33 warnings: -ln(0.95) · log2(34) = 0.051293 · 5.087463
+    assert got["A"] == pytest.approx(1.6094379 + 0.0512933 * 5.0874628, rel=1e-6)
+    # B: a rule without a learned strength weighs by severity (yellow 0.3): -ln(0.7) · log2(4) = 0.356675 · 2
+    assert got["B"] == pytest.approx(0.3566749 * 2, rel=1e-6)
+
+
+def test_labels_derived_from_projects_never_switch_the_post_classifier_on(monkeypatch):
+    # P4 (settlement, signed by B at C20) and P7 (tender plan, C at C09) confirmed: B and C derive positives
+    targets = _project_targets([("P4", "confirmed", "settlement_inflation"), ("P7", "confirmed", "tender_avoidance")])
+    assert set(derive_post_labels(post_links(_store()), targets).index) == {"B", "C"}
+    fitted: list[int] = []
+    monkeypatch.setattr(posts, "cross_fit", lambda *a, **k: fitted.append(1) or cross_fit(*a, **k))
+    result = score_posts(_store(), _project_scores(), project_targets=targets, min_positive=1, n_splits=2)
+    assert not result.used_model and fitted == []  # no classifier was even trained
