@@ -207,19 +207,3 @@ def test_capping_unlabelled_rows_preserves_their_total_weight_in_training(monkey
         assert int((y_k == -1).sum()) == 40
         # each of the 40 sampled rows should stand for n_unl_train / 40 rows: total 0.1 · n_unl_train
         assert w_k[y_k == -1].sum() == pytest.approx(0.1 * n_unl_train)
-
-
-def test_without_weak_negatives_unlabelled_rows_get_the_bagged_mean():
-    X, y, weight, folds = _data(seed=3)
-    clf = CrossFittedClassifier(n_folds=5, unlabelled_weight=0.0, params=PARAMS, random_state=0)
-    clf.fit(X, y, weight, folds=folds)
-    unl = X.index[y == -1]
-    # no fold model trained on an unlabelled row, so each of them is scored by all five, averaged
-    mean = np.mean([m.decision_function(X.loc[unl]) for m in clf.models_], axis=0)
-    np.testing.assert_allclose(clf.decision_function(X.loc[unl]), mean, rtol=1e-12)
-    np.testing.assert_allclose(clf.oof_raw_[y == -1], mean, rtol=1e-12)
-    # a labelled row is still scored by the one model that left it out
-    lab = np.nonzero(y >= 0)[0][:5]
-    for i in lab:
-        own = clf.models_[folds[i]].decision_function(X.iloc[[i]])
-        np.testing.assert_allclose(clf.oof_raw_[i], own[0], rtol=1e-12)

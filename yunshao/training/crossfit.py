@@ -7,9 +7,6 @@ training data is scored by its own fold's model (out-of-fold). A project the mod
 API's new bundles, another county) gets the mean of the folds' log-odds, so its score and its SHAP
 explanation (the mean of the folds' contributions) still add up exactly.
 
-With unlabelled rows left out of training (weight 0) no model saw them, so they get the folds' mean
-too: five models trained on 80 % of the outcomes each, bagged.
-
 Folds follow the issue of leakage in time: labelled projects are cut into contiguous blocks by
 decision date (cases decided together, often by one team, stay in one fold); unlabelled projects are
 spread at random.
@@ -106,12 +103,7 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
             self.models_.append(model)
             if held.any():
                 self.oof_raw_[held] = model.decision_function(X.loc[held])
-        # a row some fold model trained on is scored by its own fold's model; a row none trained on (an
-        # unlabelled one when unlabelled rows are left out) by the mean of all of them, as a new row is
-        trained = (target != UNLABELLED) | (self.unlabelled_weight > 0)
-        self.fold_of_ = {str(i): int(k) for i, k, t in zip(X.index, fold, trained, strict=True) if t}
-        if not trained.all():
-            self.oof_raw_[~trained] = self.decision_function(X.loc[~trained])
+        self.fold_of_ = dict(zip(map(str, X.index), fold.tolist(), strict=True))
         return self
 
     def _folds_of(self, X: pd.DataFrame) -> np.ndarray:
