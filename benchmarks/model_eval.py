@@ -74,8 +74,8 @@ WHY = """
   under the threshold are local practice, so the splitting rules are noise there; in oldtown the plain
   classifier finds more of it than yunshao), and build-before-approval and self-approval suffer where the
   trail's order or its signatures say less: date-only clocks and offline batch entry (hillcounty, oldtown),
-  heads signing by delegation (devzone, rivercity). Without outcomes nothing tells a misfiring rule from a good one except how often it fires:
-  the backdating rule that date-only clocks trip on a third to two thirds of all projects still counts a
+  heads signing by delegation (devzone, rivercity). Without outcomes nothing tells a misfiring rule from
+  a good one except how often it fires: the backdating rule that date-only clocks trip on a third to two thirds of all projects still counts a
   little, which is why the label-free AP of hillcounty and rivercity stays well under 0.85.
 - **Never worse than its parts.** Met in all but the devzone counties listed above with a negative gap:
   there the cross-validated choice keeps the weighted mean, whose anomaly and rule-pattern parts rank worse
