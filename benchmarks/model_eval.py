@@ -73,24 +73,25 @@ WHY = """
   splitting is nearly invisible everywhere (in hillcounty and rivercity legitimate sibling projects just
   under the threshold are local practice, so the splitting rules are noise there; in oldtown the plain
   classifier finds more of it than yunshao), and build-before-approval and self-approval suffer where the
-  trail's order or its signatures say less: date-only clocks and offline batch entry (hillcounty, oldtown),
-  heads signing by delegation (devzone, rivercity). Without outcomes nothing tells a misfiring rule from
-  a good one except how often it fires: the backdating rule that date-only clocks trip on a third to two thirds of all projects still counts a
-  little, which is why the label-free AP of hillcounty and rivercity stays well under 0.85.
+  trail's order or its signatures say less: date-only clocks and offline batch entry (hillcounty,
+  oldtown), heads signing by delegation (devzone, rivercity). Without outcomes nothing tells a misfiring
+  rule from a good one except how often it fires: the backdating rule that date-only clocks trip on a
+  third to two thirds of all projects still counts a little, which is why the label-free AP of hillcounty
+  and rivercity stays well under 0.85.
 - **Never worse than its parts.** Met in all but the devzone counties listed above with a negative gap:
-  there the cross-validated choice keeps the weighted mean, whose anomaly and rule-pattern parts rank worse
-  than the rules and the classifier in that county; the outcomes that choose (labelled positives against
-  everything else, concentrated on investment payouts) cannot see it.
+  there the cross-validated choice keeps the weighted mean, whose anomaly and rule-pattern parts rank
+  worse than the rules and the classifier in that county; the outcomes that choose (labelled positives
+  against everything else, concentrated on investment payouts) cannot see it.
 - **Red: 95 % precision with 60 % of planted unverified projects red.** Red is where the estimated
   precision among unverified projects reaches 95 %; the estimate assumes the verified cases are a fair
-  sample of the misconduct, and where a county investigates one scheme far more than the others
-  (devzone, rivercity) it is optimistic and red precision falls short; where it holds, red stays precise
-  but catches fewer than 60 % of the planted projects, because the estimate stops at the first threshold
-  below which precision would drop.
-- **Posts.** A post's evidence is what its holders approved at the nodes that decide, and the warnings that
-  name it, each weighed by its rule's strength in the county. The default county's corrupt posts are those
-  of self-approval and favours to relatives: with outcomes, the posts whose case was handed over leave the
-  evaluation, and those left have fewer warnings naming them, hence the lower post AP at 0.4.
+  sample of the misconduct, and where a county investigates one scheme far more than the others (devzone,
+  rivercity) it is optimistic and red precision falls short; where it holds, red stays precise but catches
+  fewer than 60 % of the planted projects, because the estimate stops at the first threshold below which
+  precision would drop.
+- **Posts.** A post's evidence is what its holders approved at the nodes that decide, and the warnings
+  that name it, each weighed by its rule's strength in the county. The default county's corrupt posts are
+  those of self-approval and favours to relatives: with outcomes, the posts whose case was handed over
+  leave the evaluation, and those left have fewer warnings naming them, hence the lower post AP at 0.4.
 """
 
 
