@@ -191,6 +191,18 @@ SCHEMES = (
     "payout_unmet_promise",
     "land_appraisal_inflation",
 )
+#: The schemes an official commits from a post (the others, bid rigging and borrowed qualifications, are
+#: committed by firms, with or without an official's help): what a corrupt post's holders do.
+OFFICIAL_SCHEMES = (
+    "tender_avoidance",
+    "tender_splitting",
+    "build_before_approval",
+    "settlement_inflation",
+    "self_approval",
+    "relative_favour",
+    "payout_unmet_promise",
+    "land_appraisal_inflation",
+)
 OUTCOMES = ("confirmed", "unfounded", "partial")
 
 ID, TX, AMT, NUM, INT, BOOL, TS, DAY, MON, ENUM = (

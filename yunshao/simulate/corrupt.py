@@ -13,11 +13,11 @@ from collections import defaultdict
 import numpy as np
 import pyarrow as pa
 
+from yunshao.contract.schema import OFFICIAL_SCHEMES
 from yunshao.simulate import encode as enc
 from yunshao.simulate.config import SCHEMES
 from yunshao.simulate.county import County
 from yunshao.simulate.plan import Plan
-from yunshao.simulate.profiles import OFFICIAL_SCHEMES
 from yunshao.simulate.state import State
 
 _OFFICIAL = np.array([SCHEMES.index(s) for s in OFFICIAL_SCHEMES])

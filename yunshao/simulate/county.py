@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from yunshao.contract.schema import DOMAINS
+from yunshao.contract.schema import DOMAINS, OFFICIAL_SCHEMES
 from yunshao.simulate.companies import GOODS, SERVICES, WORKS, Companies
 from yunshao.simulate.config import DOMAIN_P, SCHEME_P
 from yunshao.simulate.plan import UNIT_KIND_P
-from yunshao.simulate.profiles import OFFICIAL_SCHEMES, Profile
+from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import CLERK, KIND_CODES, World
 
 VILLAGE = KIND_CODES["village"]

@@ -14,18 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Schemes that an official commits (the others are committed by firms against the county).
-OFFICIAL_SCHEMES = (
-    "tender_avoidance",
-    "tender_splitting",
-    "build_before_approval",
-    "settlement_inflation",
-    "self_approval",
-    "relative_favour",
-    "payout_unmet_promise",
-    "land_appraisal_inflation",
-)
-
 
 @dataclass(frozen=True)
 class Profile:

@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
-from yunshao.contract.schema import SCHEMES
+from yunshao.contract.schema import OFFICIAL_SCHEMES
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.classifier import RiskClassifier
 from yunshao.training.dataset import has_table, numeric_features, sql
@@ -54,19 +54,6 @@ bends it, so it counts a quarter.
 """
 ROUTINE_WEIGHT = 0.25
 
-OFFICIAL_SCHEMES: tuple[str, ...] = (
-    "self_approval",
-    "relative_favour",
-    "tender_avoidance",
-    "tender_splitting",
-    "build_before_approval",
-    "settlement_inflation",
-    "payout_unmet_promise",
-    "land_appraisal_inflation",
-)
-"""Schemes an official commits from the post (the rest, bid rigging and borrowed qualifications, are
-committed by companies, with or without an official's help)."""
-assert set(OFFICIAL_SCHEMES) <= set(SCHEMES)
 
 POST_AGGREGATES = {
     "projects_scored": ("经手项目数", "projects approved"),
