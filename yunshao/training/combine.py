@@ -194,27 +194,27 @@ class RiskCombiner(BaseEstimator):
         ``parts`` must hold out-of-fold model scores for labelled rows (``folds`` says which fold each
         row's score came from), so no candidate is judged on rows it learned from.
         """
-        target = None if y is None else np.asarray(y)
-        labelled = np.zeros(len(parts), bool) if target is None else target >= 0
-        self.fit_rules(parts, target, sample_weight)
+        target = np.full(len(parts), -1) if y is None else np.asarray(y)
+        self.fit_rules(parts, None if y is None else target, sample_weight)
         self.method_: str = "weighted"
         self.stack_: Pipeline | None = None
         self.shrink_: float | None = None
         self.candidates_: list[dict[str, Any]] = []
-        has_labels = target is not None and labelled.sum() >= self.min_validation and (target == 1).any()
-        learned = has_labels and folds is not None
+        learned = folds is not None and (target >= 0).sum() >= self.min_validation and (target == 1).any()
         if learned:
-            assert target is not None
             comp = self.components(parts)
             self.reference_ = {c: np.sort(comp[c].fillna(0).to_numpy(float)) for c in ("rule", "model")}
             self._choose(parts, target, sample_weight, np.asarray(folds))
             self._shrink(comp, int((target == 1).sum()))
         risk = self.risk(parts)
         eligible = self._red_eligible(parts)
-        if learned and target is not None:
-            self.red_threshold_, self.red_basis_ = self._pu_red_threshold(risk, eligible, target)
-        else:
-            self.red_threshold_, self.red_basis_ = self._red_threshold(risk, eligible, target, sample_weight)
+        if learned:
+            self.red_threshold_, self.red_basis_ = precision_threshold(
+                risk, eligible, target, self.red_precision, self.red_max_share
+            )
+        else:  # the top ``red_share`` of eligible rows, never below ``min_red_risk``
+            by_share = max(_upper_quantile(np.where(eligible, risk, -1.0), self.red_share), self.min_red_risk)
+            self.red_threshold_, self.red_basis_ = by_share, "share"
         self.yellow_threshold_ = float(min(_upper_quantile(risk, self.yellow_share), self.red_threshold_))
         return self
 
@@ -289,14 +289,6 @@ class RiskCombiner(BaseEstimator):
             counts = parts["rules_red"].fillna(0).to_numpy(float) + parts["rules_yellow"].fillna(0).to_numpy(float)
             return np.asarray(counts > 0, dtype=bool)
         return rules.trusted_hits(parts)
-
-    def _red_threshold(self, risk: np.ndarray, eligible: np.ndarray, y: Any, weight: Any) -> tuple[float, str]:
-        """Without outcomes: the top ``red_share`` of eligible rows (never below ``min_red_risk``)."""
-        by_share = max(_upper_quantile(np.where(eligible, risk, -1.0), self.red_share), self.min_red_risk)
-        return by_share, "share"
-
-    def _pu_red_threshold(self, risk: np.ndarray, eligible: np.ndarray, y: np.ndarray) -> tuple[float, str]:
-        return precision_threshold(risk, eligible, y, self.red_precision, self.red_max_share)
 
     def levels(self, parts: pd.DataFrame, risk: np.ndarray | None = None) -> np.ndarray:
         check_is_fitted(self, "red_threshold_")
