@@ -2,8 +2,8 @@
 
 Logged per run: the spec (as parameters and as the YAML artifact), the unlabelled weights and the
 combinations compared (with their cross-validated average precision), each rule's confirmation rate,
-validation metrics (average precision, precision and recall in the top 5 %,
-recall per scheme), the figures (precision-recall, score distributions, SHAP beeswarm, calibration)
+out-of-fold metrics (average precision, precision and recall in the top 5 %, recall per scheme), the
+figures (precision-recall, score distributions, SHAP beeswarm, calibration)
 and the model as a pyfunc with its signature.
 """
 
@@ -80,15 +80,16 @@ def train(
 
 
 def validation_metrics(result: FitResult, targets: Targets) -> dict[str, float]:
-    """AP, precision/recall at the top 5 % and recall per scheme on the held-out validation rows."""
+    """AP, precision/recall at the top 5 % and recall per scheme, out of fold: labelled positives against
+    every other project, each scored by a classifier that never trained on it (``oof_`` metrics)."""
     metrics = dict(result.metrics)
     v = result.validation_scores
     if v is None or v["y"].sum() == 0:
         return metrics
-    metrics.update({f"valid_{k}": val for k, val in ranking_metrics(v["y"].to_numpy(), v["risk"].to_numpy()).items()})
+    metrics.update({f"oof_{k}": val for k, val in ranking_metrics(v["y"].to_numpy(), v["risk"].to_numpy()).items()})
     schemes = targets.scheme.reindex(v.index).where(v["y"] == 1, "").str.split(",").str[0].fillna("")
     for scheme, recall in recall_by_scheme(schemes, v["risk"]).items():
-        metrics[f"valid_recall_top5_{scheme}"] = recall
+        metrics[f"oof_recall_top5_{scheme}"] = recall
     return metrics
 
 
@@ -150,7 +151,7 @@ def log_fit(
 
 
 def fit_figures(result: FitResult, data: ProjectData, folder: Path, sample: int = 2000) -> list[Path]:
-    """The four figures of a fit (fewer without validation labels or without a classifier)."""
+    """The four figures of a fit (fewer without outcomes or without a classifier)."""
     model = result.model
     paths = []
     scores = model.score(data.frame)
@@ -165,7 +166,7 @@ def fit_figures(result: FitResult, data: ProjectData, folder: Path, sample: int 
                     "model": (v["y"].to_numpy(), v["model"].to_numpy()),
                 },
                 folder / "pr_curve.png",
-                "validation precision-recall",
+                "out-of-fold precision-recall (labelled positives against the rest)",
             )
         )
         if v["y"].sum() > 0:
