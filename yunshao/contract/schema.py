@@ -191,18 +191,10 @@ SCHEMES = (
     "payout_unmet_promise",
     "land_appraisal_inflation",
 )
-#: The schemes an official commits from a post (the others, bid rigging and borrowed qualifications, are
-#: committed by firms, with or without an official's help): what a corrupt post's holders do.
-OFFICIAL_SCHEMES = (
-    "tender_avoidance",
-    "tender_splitting",
-    "build_before_approval",
-    "settlement_inflation",
-    "self_approval",
-    "relative_favour",
-    "payout_unmet_promise",
-    "land_appraisal_inflation",
-)
+#: Schemes firms commit against the county, with or without an official's help; every other scheme is
+#: committed by an official from a post: what a corrupt post's holders do.
+FIRM_SCHEMES = ("bid_rigging", "qualification_borrowing")
+OFFICIAL_SCHEMES = tuple(s for s in SCHEMES if s not in FIRM_SCHEMES)
 OUTCOMES = ("confirmed", "unfounded", "partial")
 
 ID, TX, AMT, NUM, INT, BOOL, TS, DAY, MON, ENUM = (
