@@ -56,6 +56,11 @@ class ProjectData:
     def index(self) -> pd.Index:
         return self.frame.index
 
+    @property
+    def rule_ids(self) -> dict[str, str]:
+        """Rule column → the rule's own id (columns are sanitised ids)."""
+        return {rule_column(r): r for hits in self.rule_hits.values() for r in hits}
+
 
 def numeric_features(con: duckdb.DuckDBPyConnection, table: str, key: str) -> pd.DataFrame:
     """A feature table as floats indexed by ``key``; text columns (other keys, labels) are left out."""

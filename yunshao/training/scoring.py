@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from yunshao.settings import Settings
-from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_project_data, rule_column
+from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_project_data
 from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
 from yunshao.training.posts import PostScores, score_posts
@@ -117,7 +117,7 @@ def posts_of(
 
 def rule_strengths(model: RiskModel, data: ProjectData) -> dict[str, float]:
     """Rule id → the strength of its hit in this county (what the rule component of the risk uses)."""
-    ids = {rule_column(r): r for hits in data.rule_hits.values() for r in hits}
+    ids = data.rule_ids
     rules = model.combiner_.rules_
     return {ids.get(c, c[len(RULE_PREFIX) :]): float(s) for c, s in zip(rules.columns_, rules.strength_, strict=True)}
 
@@ -159,7 +159,7 @@ def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: S
 def describe_model(model: RiskModel, data: ProjectData, report: ScoreReport) -> None:
     """What the model chose, for ``run.json``: combination, thresholds, candidates, rule confirmation."""
     comb = model.combiner_
-    ids = {rule_column(r): r for hits in data.rule_hits.values() for r in hits}
+    ids = data.rule_ids
     report.unlabelled_weight = None if model.classifier_ is None else model.classifier_.unlabelled_weight
     report.combination = comb.method_
     report.thresholds = comb.thresholds()

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yunshao.training.dataset import ProjectData, rule_column
+from yunshao.training.dataset import ProjectData
 from yunshao.training.labels import Targets
 from yunshao.training.model import RiskModel
 from yunshao.training.spec import ExperimentSpec
@@ -38,7 +38,7 @@ def fit_risk_model(
 
 def describe_fit(model: RiskModel, data: ProjectData, targets: Targets | None) -> FitResult:
     comb = model.combiner_
-    ids = {rule_column(r): r for hits in data.rule_hits.values() for r in hits}
+    ids = data.rule_ids
     result = FitResult(
         model,
         comparison=list(model.classifier_cv_),
