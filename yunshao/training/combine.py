@@ -136,15 +136,26 @@ class RiskCombiner(BaseEstimator):
         pattern = parts["pattern_score"].to_numpy(float) if "pattern_score" in parts else missing
         return pd.DataFrame({"rule": rule, "anomaly": anomaly, "pattern": pattern, "model": model}, index=parts.index)
 
+    def points(self, comp: pd.DataFrame, use_model: bool = True) -> pd.DataFrame:
+        """Each component's risk points in the weighted mean: they add up to ``weighted``, which is what
+        explanations without a classifier show. A missing score drops out with its weight."""
+        weights = {"rule": self.w_rule, "anomaly": self.w_anomaly, "pattern": self.w_pattern}
+        if use_model:
+            weights["model"] = self.w_model
+        present = {k: comp[k].notna().to_numpy() for k in weights}
+        den = sum(np.where(present[k], w, 0.0) for k, w in weights.items())
+        den = np.where(den > 0, den, 1.0)
+        return pd.DataFrame(
+            {
+                k: np.where(present[k], 100.0 * w * comp[k].fillna(0).to_numpy(float) / den, 0.0)
+                for k, w in weights.items()
+            },
+            index=comp.index,
+        )
+
     def weighted(self, comp: pd.DataFrame, use_model: bool = True) -> np.ndarray:
         """The weighted mean of the components, times 100; a missing score drops out with its weight."""
-        num = self.w_rule * comp["rule"] + self.w_anomaly * comp["anomaly"]
-        den = np.full(len(comp), self.w_rule + self.w_anomaly, dtype=float)
-        for name, weight, on in (("model", self.w_model, use_model), ("pattern", self.w_pattern, True)):
-            has = comp[name].notna().to_numpy() & on
-            num = num + np.where(has, weight * comp[name].fillna(0), 0.0)
-            den = den + np.where(has, weight, 0.0)
-        return np.asarray(100.0 * num / np.where(den > 0, den, 1.0), dtype=float)
+        return np.asarray(self.points(comp, use_model).sum(axis=1).to_numpy(), dtype=float)
 
     def candidate(self, name: str, comp: pd.DataFrame, stack: Pipeline | None = None) -> np.ndarray:
         """One candidate combination's risk (0–100) from the components.

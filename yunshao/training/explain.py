@@ -113,12 +113,8 @@ def _component_points(comb: RiskCombiner, comp: pd.DataFrame) -> tuple[np.ndarra
         return 100.0 * comp["rule"].to_numpy(), zero, zero
     if method == "detectors":
         return zero, 100.0 * comp["anomaly"].to_numpy(), zero
-    has_pattern = comp["pattern"].notna().to_numpy()
-    total_w = comb.w_rule + comb.w_anomaly + np.where(has_pattern, comb.w_pattern, 0.0)
-    rule_points = 100.0 * comb.w_rule * comp["rule"].to_numpy() / total_w
-    anomaly_points = 100.0 * comb.w_anomaly * comp["anomaly"].to_numpy() / total_w
-    pattern_points = np.where(has_pattern, 100.0 * comb.w_pattern * comp["pattern"].fillna(0).to_numpy() / total_w, 0)
-    return rule_points, anomaly_points, pattern_points
+    points = comb.points(comp, use_model=False)
+    return points["rule"].to_numpy(), points["anomaly"].to_numpy(), points["pattern"].to_numpy()
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
