@@ -14,12 +14,11 @@ import pytest
 
 from yunshao.contract import load_dataset
 from yunshao.engine import connect, render_sql
-from yunshao.engine.duck import table_names
 from yunshao.features import build_features
 from yunshao.features.files import load_feature_files
 from yunshao.features.runner import feature_params
 from yunshao.rules import run_rules
-from yunshao.rules.loader import create_shared_views, load_rules
+from yunshao.rules.loader import load_rules
 from yunshao.rules.params import resolve_params
 from yunshao.settings import Settings
 from yunshao.simulate import simulate
@@ -41,9 +40,8 @@ def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, o
     con = connect()
     report = load_dataset(root / "ds", con)
     features = build_features(con, settings, report.present_tables)
-    rules = run_rules(con, settings, present_tables=report.present_tables)
-    available = report.present_tables | {t for t in table_names(con) if t.startswith("features_")}
-    create_shared_views(con, available, settings.rules)
+    # the steps the rules read stay on the connection, so the mirror can ship them to Spark
+    rules = run_rules(con, settings, present_tables=report.present_tables, steps_ready=features.steps)
     spark = spark_session(app_name="yunshao-parity")
     yield SparkMirror(con, spark, root / "spark"), (features, rules), settings
     spark.stop()

@@ -106,7 +106,7 @@ def history(module_con):
 
 
 def test_project_start_is_the_earliest_known_time(history):
-    starts = dict(history.execute("SELECT project_id, CAST(start_at AS VARCHAR) FROM step_project_start").fetchall())
+    starts = dict(history.execute("SELECT project_id, CAST(start_at AS VARCHAR) FROM project_start").fetchall())
     assert starts["P0"] == "2023-12-01 10:00:00"  # no approved_at, no events: its contract signing
     assert starts["P4"] == "2024-05-01 09:00:00"
 

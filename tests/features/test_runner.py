@@ -25,9 +25,9 @@ def test_absent_tables_skip_their_families(con):
     report = build(con, TRAIL_ONLY)
     assert report.skipped["tender_bidding"] == "table tenders, bids absent"
     assert report.skipped["project_land"] == "table land_parcels absent"
-    assert report.skipped["step_project_companies"].startswith("none of tenders, contracts")
+    assert report.skipped["project_companies"].startswith("none of tenders, contracts")
     assert report.skipped["project_people"] == "table company_people, relations absent"
-    assert report.skipped["tender_screens"] == "needs step_screen_bids, which was skipped"
+    assert report.skipped["tender_screens"] == "table tenders, bids absent"
     assert "project/trail" in report.families_ran
     assert {"tender/bidding", "project/land", "post/winners"} <= report.families_skipped
     assert con.execute("SELECT count(*) FROM features_tender").fetchall() == [(0,)]
@@ -44,7 +44,7 @@ def test_skipped_dependency_propagates(con):
         "company_people": pd.DataFrame({"company_id": ["X"], "person_id": ["B"], "role": ["shareholder"]}),
     }
     report = build(con, frames)
-    assert report.skipped["project_people"] == "needs step_project_companies, which was skipped"
+    assert report.skipped["project_people"] == "needs project_companies, which was skipped"
     assert report.get("project_trail").status == "ran"
 
 
@@ -152,7 +152,7 @@ def test_unknown_parameter_names_the_file(con, tmp_path):
     "bad,message",
     [
         ("requires: [projects, nosuch]", "unknown contract tables: nosuch"),
-        ("requires: [projects]\ndepends: [nowhere]", "depends on unknown nowhere"),
+        ("requires: [projects]\ndepends: [nowhere]", "depends: kind, as and depends are no longer read"),
     ],
 )
 def test_bad_headers(con, tmp_path, bad, message):
@@ -160,6 +160,22 @@ def test_bad_headers(con, tmp_path, bad, message):
     report = load_frames(con, TRAIL_ONLY)
     with pytest.raises(FeatureHeaderError, match=message):
         build_features(con, Settings(), report.present_tables, files=load_feature_files(tmp_path))
+
+
+def test_a_table_read_but_not_declared_is_refused(tmp_path):
+    """What a file reads is parsed from its SQL: an optional contract table it reads must be in its header."""
+    body = "SELECT p.project_id, 1.0 AS doubled FROM projects p JOIN tenders t USING (project_id)"
+    _write(tmp_path, "project_test.sql", HEADER + body)
+    with pytest.raises(FeatureHeaderError, match=r"project_test.sql: reads contract table\(s\) tenders not named"):
+        load_feature_files(tmp_path)
+
+
+def test_edges_come_from_the_sql():
+    """Steps are read by name; the graph's edges are the relations each file's SQL reads."""
+    by_name = {f.name: f for f in load_feature_files()}
+    assert by_name["project_periods"].depends == ("dataset_clock", "node_times")
+    assert by_name["project_bidding"].depends == ("features_tender", "project_sequence", "project_split")
+    assert by_name["tender_screens"].kind == "step"
 
 
 def test_missing_feature_fields(tmp_path):
@@ -188,6 +204,6 @@ def test_unused_steps_are_not_computed(con):
     }
     report = build(con, frames)
     # the key-staff step serves only the social-insurance and certificate families, both absent
-    assert report.skipped["step_bid_staff"] == "not needed: no feature file that reads it can run"
-    assert report.get("step_screen_bids").status == "ran"
+    assert report.skipped["bid_staff"] == "not needed: nothing that reads it can run"
+    assert report.get("screen_bids").status == "ran"
     assert report.get("tender_bidding").status == "ran"

@@ -17,6 +17,8 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
+from yunshao.engine.lineage import referenced_tables
+
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import SparkSession
 
@@ -95,13 +97,6 @@ def export_tables(
     return folder
 
 
-def referenced_tables(sql: str) -> set[str]:
-    """Tables and views a query reads (its own CTE names excluded), so only those are shipped to Spark."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
-
-
 class SparkMirror:
     """Spark views mirroring DuckDB relations, exported once each, for running the same SQL on both."""
 
@@ -112,7 +107,7 @@ class SparkMirror:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.exported: set[str] = set()
 
-    def ensure(self, tables: set[str]) -> None:
+    def ensure(self, tables: set[str] | frozenset[str]) -> None:
         missing = sorted(tables - self.exported)
         if missing:
             export_tables(self.con, missing, self.spark, self.folder)

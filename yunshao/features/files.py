@@ -1,21 +1,25 @@
-"""The feature SQL files and what their headers declare.
+"""The feature and step SQL files and what their headers declare: the nodes of the one SQL graph.
 
-A feature file is one SELECT returning one row per entity key; its YAML header is the single place where
-the entity, the family, the source tables and every produced column (with its zh/en meaning) are
-declared. The runner, the wide tables and the catalog all read these declarations, so a column exists in
-the documentation exactly when the SQL produces it.
+A feature file (``sql/``) is one SELECT returning one row per entity key; its YAML header is the single
+place where the entity, the family, the source tables and every produced column (with its zh/en meaning)
+are declared. A step (``steps/``) is a shared intermediate that feature files and rules read by its name
+(``node_times``, ``bid_facts``, …), computed once per run. Both share one header format. What a file reads
+of other files is not declared: it is parsed from its SQL (``engine.lineage``), so the graph's edges are
+written once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from yunshao.contract.schema import TABLES
 from yunshao.engine import SqlFile, read_sql_file
+from yunshao.engine.lineage import referenced_tables
 
 SQL_DIR = Path(__file__).parent / "sql"
+STEPS_DIR = Path(__file__).parent / "steps"
 
 #: Entities with a wide table, and the key column(s) of each.
 ENTITY_KEYS: dict[str, tuple[str, ...]] = {
@@ -67,11 +71,11 @@ class FeatureFile:
     requires: tuple[str, ...]  # contract tables that must all be present
     requires_any: tuple[tuple[str, ...], ...]  # groups of which at least one table must be present
     optional: tuple[str, ...]  # contract tables read when present, read as empty otherwise
-    depends: tuple[str, ...]  # other files, python steps or wide tables (features_<entity>) read
     materialize: str  # "table" or "view"
     relation: str  # name of what it creates
     features: tuple[FeatureSpec, ...]
     sql: SqlFile
+    depends: tuple[str, ...] = ()  # steps, feature files and wide tables it reads (parsed from its SQL)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -130,8 +134,8 @@ def _features(raw: object, path: Path, entity: str, family: str, requires: tuple
     return tuple(specs)
 
 
-def parse_feature_file(path: Path) -> FeatureFile:
-    """Read one file and check its header; errors name the file and the field."""
+def parse_feature_file(path: Path, kind: str = "features") -> FeatureFile:
+    """Read one file (``kind`` "features" or "step") and check its header; errors name the file and the field."""
     sql = read_sql_file(path)
     h = sql.header
     for field_name in ("entity", "family"):
@@ -140,9 +144,12 @@ def parse_feature_file(path: Path) -> FeatureFile:
     entity = str(h["entity"])
     if entity not in ENTITY_KEYS:
         raise FeatureHeaderError(f"{path}: entity '{entity}' is not one of {', '.join(ENTITY_KEYS)}")
-    kind = str(h.get("kind", "features"))
-    if kind not in ("features", "step"):
-        raise FeatureHeaderError(f"{path}: kind '{kind}' must be 'features' or 'step'")
+    stale = [k for k in ("kind", "depends", "as") if k in h]
+    if stale:
+        raise FeatureHeaderError(
+            f"{path}: header field(s) {', '.join(stale)}: kind, as and depends are no longer read (a step "
+            "is a file in steps/, named as the relation it creates; what a file reads is parsed from its SQL)"
+        )
     requires = _tuple(h.get("requires"), path, "requires")
     optional = _tuple(h.get("optional"), path, "optional")
     any_raw = h.get("requires_any") or []
@@ -161,7 +168,7 @@ def parse_feature_file(path: Path) -> FeatureFile:
     features: tuple[FeatureSpec, ...] = ()
     if kind == "features":
         features = _features(h.get("features"), path, entity, str(h["family"]), requires)
-    relation = str(h.get("as") or (path.stem if kind == "step" else f"feat_{path.stem}"))
+    relation = path.stem if kind == "step" else f"feat_{path.stem}"
     return FeatureFile(
         name=path.stem,
         entity=entity,
@@ -170,7 +177,6 @@ def parse_feature_file(path: Path) -> FeatureFile:
         requires=requires,
         requires_any=requires_any,
         optional=optional,
-        depends=_tuple(h.get("depends"), path, "depends"),
         materialize=str(materialize),
         relation=relation,
         features=features,
@@ -179,9 +185,53 @@ def parse_feature_file(path: Path) -> FeatureFile:
 
 
 @lru_cache(maxsize=4)
-def load_feature_files(sql_dir: Path = SQL_DIR) -> tuple[FeatureFile, ...]:
-    """Every file in the feature SQL folder, sorted by name; duplicate column names are an error."""
-    files = tuple(parse_feature_file(p) for p in sorted(sql_dir.glob("*.sql")))
+def load_feature_files(sql_dir: Path = SQL_DIR, steps_dir: Path | None = STEPS_DIR) -> tuple[FeatureFile, ...]:
+    """The steps and the feature files, sorted by name, each with what it reads of the others.
+
+    Duplicate column names, two files of one name, and a contract table read but not declared in the
+    header are errors naming the file.
+    """
+    steps = sorted(steps_dir.glob("*.sql")) if steps_dir is not None else []
+    parsed = [
+        *(parse_feature_file(p, "step") for p in steps),
+        *(parse_feature_file(p) for p in sorted(sql_dir.glob("*.sql"))),
+    ]
+    files = tuple(sorted(_with_depends(parsed), key=lambda f: f.name))
+    _check_unique_columns(files)
+    return files
+
+
+def steps_of(files: tuple[FeatureFile, ...]) -> dict[str, FeatureFile]:
+    """The steps by the name of the relation they create (which rules read too)."""
+    return {f.relation: f for f in files if f.kind == "step"}
+
+
+def _with_depends(files: list[FeatureFile]) -> list[FeatureFile]:
+    """Each file with the files and wide tables its SQL reads; undeclared contract tables are refused."""
+    by_relation = {f.relation: f.name for f in files}
+    names = [f.name for f in files]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise FeatureHeaderError(f"two files are named {', '.join(clash)} (a step and a feature file?)")
+    wide = {f"features_{e}" for e in ENTITY_KEYS}
+    out = []
+    for f in files:
+        reads = referenced_tables(f.sql.body)
+        declared = {*f.requires, *f.optional, *(t for g in f.requires_any for t in g)}
+        # a required contract table is always there; any other must be declared so the file is skipped
+        # (or reads an empty stand-in) when the dataset lacks it
+        undeclared = sorted(t for t in reads if t in TABLES and not TABLES[t].required and t not in declared)
+        if undeclared:
+            raise FeatureHeaderError(
+                f"{f.sql.path}: reads contract table(s) {', '.join(undeclared)} not named in requires, "
+                "requires_any or optional"
+            )
+        depends = sorted({by_relation[t] for t in reads if t in by_relation} | (reads & wide))
+        out.append(replace(f, depends=tuple(depends)))
+    return out
+
+
+def _check_unique_columns(files: tuple[FeatureFile, ...]) -> None:
     seen: dict[tuple[str, str], str] = {}
     for f in files:
         for spec in f.features:
@@ -192,4 +242,3 @@ def load_feature_files(sql_dir: Path = SQL_DIR) -> tuple[FeatureFile, ...]:
                     f"{f.sql.path}: feature '{spec.name}' of entity {f.entity} is also declared by {other}.sql"
                 )
             seen[key] = f.name
-    return files

@@ -6,10 +6,10 @@ never lists node codes except where a feature is about one specific node.
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from yunshao.contract.schema import NODES_BY_DOMAIN
+from yunshao.engine.backend import Backend
 
 #: Nodes that repeat or may legitimately be absent (change orders, progress payments).
 OPTIONAL_NODES = frozenset({"C17", "C18"})
@@ -51,8 +51,16 @@ def node_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"node_rank": "int64"})
 
 
-def create_node_table(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create ``feature_nodes`` in the database."""
-    con.register("_feature_nodes", node_frame())
-    con.execute(f"CREATE OR REPLACE TABLE {REF_TABLE} AS SELECT * FROM _feature_nodes")
-    con.unregister("_feature_nodes")
+NODE_COLUMNS = {
+    "node": "VARCHAR",
+    "domain": "VARCHAR",
+    "node_rank": "BIGINT",
+    "stage": "VARCHAR",
+    "mandatory": "BOOLEAN",
+    "tendering": "BOOLEAN",
+}
+
+
+def create_node_table(backend: Backend) -> None:
+    """(Re)create ``feature_nodes`` (kept in the store: the pages read it too)."""
+    backend.put(REF_TABLE, node_frame(), NODE_COLUMNS)

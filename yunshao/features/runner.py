@@ -1,10 +1,11 @@
-"""Run the feature SQL files in dependency order and assemble the wide feature tables.
+"""Run the feature part of the SQL graph and assemble the wide feature tables.
 
 Each file runs only when every contract table it requires is present; otherwise it is reported skipped
 with the reason, and its columns are NULL in the wide table (never guessed). Shared steps are
-materialised once so that the expensive passes over the approval events are not repeated. Steps and the
-per-file ``feat_<file>`` tables are temporary tables of the connection; the wide tables
-``features_project``, ``features_tender`` and ``features_post`` are the persistent result.
+materialised once so that the expensive passes over the approval events are not repeated (the rules read
+the same steps: ``FeatureReport.steps`` tells them which exist already). Steps and the per-file
+``feat_<file>`` tables are intermediates of the backend; the wide tables ``features_project``,
+``features_tender`` and ``features_post`` are the kept result.
 """
 
 from __future__ import annotations
@@ -12,30 +13,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 import duckdb
 
-from yunshao.contract.schema import TABLES
 from yunshao.engine import render_sql
+from yunshao.engine.backend import Backend, as_backend
 from yunshao.features.files import ENTITY_KEYS, FeatureFile, FeatureHeaderError, load_feature_files
+from yunshao.features.graph import NOT_NEEDED, WIDE_TABLES, SqlGraph, drop_stand_ins, stand_ins
 from yunshao.features.nodes import create_node_table
-from yunshao.features.screens import SCREENS_TABLE, ScreensUnavailable, count_rows, create_tender_screens
 from yunshao.settings import FeatureSettings, RuleSettings, Settings
 
 Progress = Callable[[str], None]
 
-#: Steps written in Python (name → files they read). They produce a table of the same name.
-PY_STEPS: dict[str, tuple[str, ...]] = {SCREENS_TABLE: ("step_screen_bids",)}
-
-NOT_NEEDED = "not needed: no feature file that reads it can run"
-WIDE_TABLES = {entity: f"features_{entity}" for entity in ENTITY_KEYS}
-
 
 @dataclass
 class FileRun:
-    """What happened to one file (or Python step, or wide table)."""
+    """What happened to one file (or wide table)."""
 
     name: str
     entity: str
@@ -46,6 +40,7 @@ class FileRun:
     cpu_seconds: float = 0.0  # CPU of the whole process (all DuckDB threads): comparable on a busy machine
     rows: int = 0
     notes: list[str] = field(default_factory=list)
+    kind: str = "features"  # "features" | "step" | "wide"
 
 
 @dataclass
@@ -88,6 +83,11 @@ class FeatureReport:
         return {f.name: f.seconds for f in self.files if f.status == "ran"}
 
     @property
+    def steps(self) -> set[str]:
+        """The steps this pass created (rules read them rather than computing them again)."""
+        return {f.name for f in self.files if f.status == "ran" and f.kind == "step"}
+
+    @property
     def families_ran(self) -> set[str]:
         return {f"{f.entity}/{f.family}" for f in self.files if f.status == "ran" and f.family != "wide"}
 
@@ -101,256 +101,167 @@ class FeatureReport:
         return next(f for f in self.files if f.name == name)
 
 
-def feature_params(settings: Settings | FeatureSettings | None) -> dict[str, Any]:
+def feature_params(settings: Settings | FeatureSettings | RuleSettings | None) -> dict[str, Any]:
     """Values for the ``{{ name }}`` placeholders: the feature settings plus the tendering thresholds."""
     if isinstance(settings, Settings):
         feats, rules = settings.features, settings.rules
+    elif isinstance(settings, RuleSettings):
+        feats, rules = FeatureSettings(), settings
     else:
         feats, rules = settings or FeatureSettings(), RuleSettings()
     params: dict[str, Any] = feats.model_dump()
     for name in ("works_tender_threshold", "goods_tender_threshold", "services_tender_threshold"):
-        params[name] = float(getattr(rules, name))
+        params[name] = getattr(rules, name)
     return params
 
 
 def build_features(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Backend,
     settings: Settings | FeatureSettings | None,
     present_tables: Iterable[str],
     progress: Progress | None = None,
     *,
     files: tuple[FeatureFile, ...] | None = None,
     repeat: RepeatCache | None = None,
+    also_steps: Iterable[str] = (),
 ) -> FeatureReport:
     """Create the ``feat_<file>`` tables and the wide ``features_project``, ``features_tender``, ``features_post``.
 
-    ``settings`` is the whole Settings (feature parameters plus the tendering thresholds of the rules) or
-    just the FeatureSettings; ``files`` replaces the packaged SQL files (for tests). ``repeat`` is kept by
-    a caller that runs the same files again and again (the API): see ``RepeatCache``; row counts are then
-    not reported (-1).
+    ``con`` is a DuckDB connection or any ``Backend`` (Spark). ``settings`` is the whole Settings (feature
+    parameters plus the tendering thresholds of the rules) or just the FeatureSettings; ``files`` replaces
+    the packaged SQL files (for tests). ``also_steps`` are steps wanted by the next stage (the rules), made
+    in the same pass. ``repeat`` is kept by a caller that runs the same files again and again (the API): see
+    ``RepeatCache``; row counts are then not reported (-1).
     """
     started = time.perf_counter()
+    backend = as_backend(con)
     present = set(present_tables)
-    files = files if files is not None else load_feature_files()
+    graph = SqlGraph(files if files is not None else load_feature_files(), present)
     params = feature_params(settings)
     report = FeatureReport()
-    create_node_table(con)
-    needed = _needed(files, present)
+    create_node_table(backend)
+    needed = graph.needed([*graph.feature_targets(), *also_steps])
     fast = repeat if repeat is not None and repeat.matches(present) else None
-    # feature tables are keyed, their row order means nothing: let DuckDB write them in parallel
-    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        _run_all(con, files, report, present, params, needed, progress, fast)
-    finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
+    with backend.unordered():
+        _run_all(backend, graph, report, params, needed, progress, fast)
     if repeat is not None and fast is None:
         repeat.present, repeat.typed = frozenset(present), dict(report.typed_sql)
     report.seconds = time.perf_counter() - started
     return report
 
 
+def create_steps(
+    con: duckdb.DuckDBPyConnection | Backend,
+    settings: Settings | FeatureSettings | RuleSettings | None,
+    present_tables: Iterable[str],
+    names: Iterable[str],
+    *,
+    ready: Iterable[str] = (),
+) -> dict[str, str]:
+    """Make the steps ``names`` and the steps they read, except those ``ready`` in this pass already.
+
+    This is how the rules stage gets the steps the feature stage did not need. Returns, for each step
+    that cannot be made, why (its tables absent, or a step it reads absent).
+    """
+    backend = as_backend(con)
+    graph = SqlGraph(load_feature_files(), set(present_tables))
+    done = set(ready)
+    wanted = [n for n in names if n in graph.by_name]
+    closure = graph.closure(wanted)
+    params = feature_params(settings)
+    skipped: dict[str, str] = {}
+    report = FeatureReport()
+    for name in graph.order():
+        if name in closure and name not in done:
+            run = _run_file(backend, graph, graph.by_name[name], report, params, closure, skipped)
+            if run.status == "skipped":
+                skipped[name] = run.reason
+    return {n: skipped[n] for n in wanted if n in skipped}
+
+
 def _run_all(
-    con: duckdb.DuckDBPyConnection,
-    files: tuple[FeatureFile, ...],
+    backend: Backend,
+    graph: SqlGraph,
     report: FeatureReport,
-    present: set[str],
     params: dict[str, Any],
     needed: set[str],
     progress: Progress | None,
     fast: RepeatCache | None = None,
 ) -> None:
-    by_name = {f.name: f for f in files}
-    for name in _order(files):
+    skipped: dict[str, str] = {}
+    for name in graph.order():
         if progress:
             progress(name)
         cpu = time.process_time()
         if name in WIDE_TABLES.values():
             entity = next(e for e, t in WIDE_TABLES.items() if t == name)
-            run = _build_wide(con, entity, files, report, present, counted=fast is None)
-        elif name in PY_STEPS:
-            run = _run_py_step(con, name, report, params)
+            run = _build_wide(backend, entity, graph, report, counted=fast is None)
         elif fast is not None and name in fast.typed:
-            run = _rerun_file(con, by_name[name], fast.typed[name])
+            run = _rerun_file(backend, graph.by_name[name], fast.typed[name])
         else:
-            run = _run_file(con, by_name[name], report, present, params, needed)
+            run = _run_file(backend, graph, graph.by_name[name], report, params, needed, skipped)
         run.cpu_seconds = time.process_time() - cpu
+        if run.status == "skipped":
+            skipped[name] = run.reason
         report.files.append(run)
 
 
-def _order(files: tuple[FeatureFile, ...]) -> list[str]:
-    """Dependency order; ties broken by name so that runs are reproducible."""
-    names = {f.name for f in files}
-    graph: dict[str, set[str]] = {n: set(d) for n, d in PY_STEPS.items() if set(d) <= names}
-    for f in files:
-        graph[f.name] = set(f.depends)
-    for entity, wide in WIDE_TABLES.items():
-        graph[wide] = {f.name for f in files if f.kind == "features" and f.entity == entity}
-    known = set(graph)
-    for name, deps in graph.items():
-        unknown = deps - known
-        if unknown:
-            raise FeatureHeaderError(f"{name}: depends on unknown {', '.join(sorted(unknown))}")
-    sorter = TopologicalSorter(graph)
-    try:
-        sorter.prepare()
-    except CycleError as exc:
-        raise FeatureHeaderError(f"feature files depend on each other in a cycle: {exc.args[1]}") from exc
-    order: list[str] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready())
-        order.extend(ready)
-        sorter.done(*ready)
-    return order
-
-
-def _tables_missing(f: FeatureFile, present: set[str]) -> str | None:
-    missing = [t for t in f.requires if t not in present]
-    if missing:
-        return f"table {', '.join(missing)} absent"
-    for group in f.requires_any:
-        if not any(t in present for t in group):
-            return f"none of {', '.join(group)} present"
-    return None
-
-
-def _needed(files: tuple[FeatureFile, ...], present: set[str]) -> set[str]:
-    """Files worth running: feature files whose tables are there, and the steps they read (transitively).
-
-    A step that no runnable feature file reads (e.g. the key-staff step without social insurance or
-    certificates) is skipped rather than computed for nothing.
-    """
-    by_name = {f.name: f for f in files}
-    inputs = {n: set(deps) for n, deps in PY_STEPS.items()}
-    runnable: dict[str, bool] = {}
-
-    def ok(name: str) -> bool:
-        if name not in runnable:
-            f = by_name.get(name)
-            deps = inputs.get(name, set()) if f is None else set(f.depends) - set(WIDE_TABLES.values())
-            runnable[name] = (f is None or _tables_missing(f, present) is None) and all(ok(d) for d in deps)
-        return runnable[name]
-
-    needed: set[str] = set()
-
-    def mark(name: str) -> None:
-        if name in needed:
-            return
-        needed.add(name)
-        f = by_name.get(name)
-        for d in inputs.get(name, set()) if f is None else f.depends:
-            if d not in WIDE_TABLES.values():
-                mark(d)
-
-    for f in files:
-        if f.kind == "features" and ok(f.name):
-            mark(f.name)
-    return needed
-
-
-def _skip_reason(f: FeatureFile, report: FeatureReport, present: set[str]) -> str | None:
-    missing = _tables_missing(f, present)
-    if missing:
-        return missing
-    # a step left out only because nothing that reads it can run is not what stopped this file
-    skipped = {n: r for n, r in report.skipped.items() if r != NOT_NEEDED}
-    failed = [d for d in f.depends if d in skipped and d not in WIDE_TABLES.values()]
-    if failed:
-        return f"needs {', '.join(failed)}, which was skipped"
-    return None
-
-
 def _run_file(
-    con: duckdb.DuckDBPyConnection,
+    backend: Backend,
+    graph: SqlGraph,
     f: FeatureFile,
     report: FeatureReport,
-    present: set[str],
     params: dict[str, Any],
     needed: set[str],
+    skipped: dict[str, str],
 ) -> FileRun:
-    run = FileRun(f.name, f.entity, f.family, "skipped")
-    reason = _skip_reason(f, report, present)
-    if reason is None and f.kind == "step" and f.name not in needed:
+    run = FileRun(f.name, f.entity, f.family, "skipped", kind=f.kind)
+    reason = graph.skip_reason(f, skipped)
+    if reason is None and f.name not in needed:
         reason = NOT_NEEDED
     if reason:
         run.reason = reason
-        _drop_relation(con, f.relation)
+        backend.drop(f.relation)
         return run
     t0 = time.perf_counter()
     body = render_sql(f.sql.body, params, source=str(f.sql.path)).strip().rstrip(";")
-    stand_ins = [t for t in f.optional if t not in present or not _readable(con, t)]
-    _create_stand_ins(con, stand_ins)
+    made = stand_ins(backend, f, graph.present)
     try:
         if f.kind == "features":
-            body = _typed_select(con, f, body)
-        _drop_relation(con, f.relation)
-        kind = "VIEW" if f.materialize == "view" else "TABLE"
-        # per-file results are intermediates of this session: temporary, so they cost no compression or
-        # disk writes and do not bloat the store; the wide tables are what stays
-        con.execute(f"CREATE TEMP {kind} {f.relation} AS {body}")
-    except duckdb.Error as exc:
+            body = _typed_select(backend, f, body)
+        # a view over a stand-in would outlive it: such a file is materialised
+        backend.create(f.relation, body, view=f.materialize == "view" and not made)
+    except FeatureHeaderError:
+        raise
+    except Exception as exc:  # the engine's own error (DuckDB, Spark), named after the file
         raise RuntimeError(f"{f.sql.path}: {str(exc).splitlines()[0]}") from exc
     finally:
-        for t in stand_ins:
-            con.execute(f"DROP TABLE IF EXISTS temp.{t}")
-    if stand_ins:
-        run.notes.append(f"read as empty (absent): {', '.join(stand_ins)}")
+        drop_stand_ins(backend, made)
+    if made:
+        run.notes.append(f"read as empty (absent): {', '.join(made)}")
     if f.kind == "features":
-        _check_unique_key(con, f)
-    if not stand_ins:  # a file that read stand-ins needs them again: it is never re-run from the cache
+        _check_unique_key(backend, f)
+    if not made:  # a file that read stand-ins needs them again: it is never re-run from the cache
         report.typed_sql[f.name] = body
-    run.rows = count_rows(con, f.relation)
+    run.rows = backend.count(f.relation)
     run.status = "ran"
     run.seconds = time.perf_counter() - t0
     return run
 
 
-def _rerun_file(con: duckdb.DuckDBPyConnection, f: FeatureFile, body: str) -> FileRun:
+def _rerun_file(backend: Backend, f: FeatureFile, body: str) -> FileRun:
     """A file already run and checked on a connection of this shape: one statement, no checks, no count."""
     t0 = time.perf_counter()
-    kind = "VIEW" if f.materialize == "view" else "TABLE"
     try:
-        con.execute(f"CREATE OR REPLACE TEMP {kind} {f.relation} AS {body}")
-    except duckdb.Error as exc:
+        backend.create(f.relation, body, view=f.materialize == "view")
+    except Exception as exc:
         raise RuntimeError(f"{f.sql.path}: {str(exc).splitlines()[0]}") from exc
-    return FileRun(f.name, f.entity, f.family, "ran", rows=-1, seconds=time.perf_counter() - t0)
+    return FileRun(f.name, f.entity, f.family, "ran", rows=-1, seconds=time.perf_counter() - t0, kind=f.kind)
 
 
-def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a table or view of this name left by an earlier run (DuckDB refuses DROP VIEW on a table)."""
-    rows = con.execute(
-        "SELECT table_catalog, table_type FROM information_schema.tables "
-        "WHERE table_name = ? AND table_schema = 'main'",
-        [name],
-    ).fetchall()
-    for catalog, table_type in rows:
-        con.execute(f'DROP {"VIEW" if table_type == "VIEW" else "TABLE"} IF EXISTS "{catalog}".main.{name}')
-
-
-def _readable(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether the connection holds ``table``: a caller may declare a table present that it keeps to itself
-    (the scoring API holds no labels), and an optional input it does not hold is read as empty."""
-    try:
-        con.execute(f"SELECT 1 FROM {table} LIMIT 0")
-    except duckdb.CatalogException:
-        return False
-    return True
-
-
-def _create_stand_ins(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    """Empty typed temp tables for absent optional inputs (dropped right after the file ran)."""
-    for t in tables:
-        cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in TABLES[t].columns)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {t} ({cols})")
-
-
-def _typed_select(con: duckdb.DuckDBPyConnection, f: FeatureFile, body: str) -> str:
+def _typed_select(backend: Backend, f: FeatureFile, body: str) -> str:
     """Wrap the file's SELECT so every declared column has its declared type; other columns are an error."""
-    try:
-        desc = con.execute(f"SELECT * FROM ({body}) AS q LIMIT 0").description
-    except duckdb.Error as exc:
-        raise RuntimeError(f"{f.sql.path}: {str(exc).splitlines()[0]}") from exc
-    produced = [d[0] for d in desc]
+    produced = backend.columns(body)
     declared = list(f.columns)
     extra = [c for c in produced if c not in declared]
     missing = [c for c in declared if c not in produced]
@@ -363,34 +274,17 @@ def _typed_select(con: duckdb.DuckDBPyConnection, f: FeatureFile, body: str) -> 
     return f"SELECT {', '.join(cols)} FROM ({body}) AS q"
 
 
-def _check_unique_key(con: duckdb.DuckDBPyConnection, f: FeatureFile) -> None:
+def _check_unique_key(backend: Backend, f: FeatureFile) -> None:
     keys = ", ".join(f.key)
     nulls = " OR ".join(k + " IS NULL" for k in f.key)
-    rows = con.execute(
-        f"SELECT count(*) - count(DISTINCT ({keys})), count(*) FILTER (WHERE {nulls}) FROM {f.relation}"
-    ).fetchall()
+    _, rows = backend.fetch(
+        f"SELECT count(*) - count(DISTINCT {keys}), count(*) FILTER (WHERE {nulls}) FROM {f.relation}"
+    )
     row = rows[0]
     if row[0] or row[1]:
         raise RuntimeError(
             f"{f.sql.path}: {row[0]} duplicate and {row[1]} NULL keys ({keys}); one row per key expected"
         )
-
-
-def _run_py_step(con: duckdb.DuckDBPyConnection, name: str, report: FeatureReport, params: dict[str, Any]) -> FileRun:
-    run = FileRun(name, "tender", "bidding", "skipped")
-    skipped = [d for d in PY_STEPS[name] if d in report.skipped]
-    if skipped:
-        run.reason = f"needs {', '.join(skipped)}, which was skipped"
-        return run
-    t0 = time.perf_counter()
-    try:
-        run.rows = create_tender_screens(con, params)
-    except ScreensUnavailable as exc:
-        run.reason = str(exc)
-        return run
-    run.status = "ran"
-    run.seconds = time.perf_counter() - t0
-    return run
 
 
 def _wide_base(entity: str, present: set[str]) -> str:
@@ -410,11 +304,10 @@ def _wide_base(entity: str, present: set[str]) -> str:
 
 
 def _build_wide(
-    con: duckdb.DuckDBPyConnection,
+    backend: Backend,
     entity: str,
-    files: tuple[FeatureFile, ...],
+    graph: SqlGraph,
     report: FeatureReport,
-    present: set[str],
     *,
     counted: bool = True,
 ) -> FileRun:
@@ -424,7 +317,7 @@ def _build_wide(
     ran = set(report.ran)
     cols: list[str] = []
     joins: list[str] = []
-    for i, f in enumerate(x for x in files if x.kind == "features" and x.entity == entity):
+    for i, f in enumerate(x for x in graph.files if x.kind == "features" and x.entity == entity):
         alias = f"f{i}"
         if f.name in ran:
             joins.append(f"LEFT JOIN {f.relation} {alias} USING ({', '.join(key)})")
@@ -432,8 +325,6 @@ def _build_wide(
         else:
             cols.extend(f'CAST(NULL AS {s.duckdb_type}) AS "{s.name}"' for s in f.features)
     select = ", ".join([*(f"b.{k}" for k in key), *(["b.project_id"] if entity == "tender" else []), *cols])
-    con.execute(
-        f"CREATE OR REPLACE TABLE {wide} AS SELECT {select} FROM ({_wide_base(entity, present)}) b {' '.join(joins)}"
-    )
-    rows = count_rows(con, wide) if counted else -1
-    return FileRun(wide, entity, "wide", "ran", rows=rows, seconds=time.perf_counter() - t0)
+    backend.create(wide, f"SELECT {select} FROM ({_wide_base(entity, graph.present)}) b {' '.join(joins)}", keep=True)
+    rows = backend.count(wide) if counted else -1
+    return FileRun(wide, entity, "wide", "ran", rows=rows, seconds=time.perf_counter() - t0, kind="wide")

@@ -1,7 +1,7 @@
 """Bid-rigging screens per tender and an unsupervised collusion score.
 
-The screen definitions live in one place, ``sql/screens.sql`` (DuckDB), so that the feature pipeline
-and the ``yunshao screens`` command compute the same numbers. This module runs that query, scores
+The screen definitions live in one place, the feature step ``features/steps/tender_screens.sql``, so that
+the feature pipeline and the ``yunshao screens`` command compute the same numbers. This module runs that query, scores
 tenders without labels, and reads bid files for the command line.
 
 围标串标筛查：每个招标的统计筛查指标与无监督的串通分数。
@@ -9,7 +9,6 @@ tenders without labels, and reads bid files for the command line.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,11 @@ class ScreenInputError(ValueError):
 
 
 def screens_sql() -> str:
-    return resources.files("yunshao.ocds").joinpath("sql/screens.sql").read_text(encoding="utf-8")
+    """The screens query of the feature step, which reads a ``screen_bids`` view."""
+    from yunshao.engine import read_sql_file
+    from yunshao.features.files import STEPS_DIR
+
+    return read_sql_file(STEPS_DIR / "tender_screens.sql").body
 
 
 def compute_screens(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -7,8 +7,7 @@ so a misspelt column or a syntax error is refused at start naming the file, not 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -22,7 +21,6 @@ from yunshao.settings import RuleSettings
 
 PACKAGE = Path(__file__).parent
 CATALOG = PACKAGE / "catalog"
-SHARED = PACKAGE / "shared"
 
 #: The warnings table, as escalation rules read it.
 WARNINGS_COLUMNS = {
@@ -37,16 +35,6 @@ WARNINGS_COLUMNS = {
     "scheme": "VARCHAR",
     "post_id": "VARCHAR",
 }
-
-
-@dataclass(frozen=True)
-class SharedView:
-    """A sub-query several rules share (e.g. bidder pairs per tender), created once per run."""
-
-    name: str
-    requires: tuple[str, ...]
-    sql: str
-    when_absent: str | None = None  # the view's body when its tables are absent (e.g. an empty table)
 
 
 def read_rule_file(path: Path) -> Rule:
@@ -67,45 +55,11 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")])
 
 
-@cache
-def shared_views() -> tuple[SharedView, ...]:
-    views = []
-    for path in sorted(SHARED.glob("*.sql")):
-        sql_file = read_sql_file(path)
-        header = sql_file.header
-        views.append(
-            SharedView(path.stem, tuple(header.get("requires", [])), sql_file.body.strip(), header.get("when_absent"))
-        )
-    return tuple(views)
+def step_names() -> set[str]:
+    """The steps of the SQL graph, which rules read by name (``bid_facts``, ``node_times``, …)."""
+    from yunshao.features.files import load_feature_files, steps_of
 
-
-def create_shared_views(
-    con: duckdb.DuckDBPyConnection, available: set[str], settings: RuleSettings | None = None
-) -> set[str]:
-    """Create the shared sub-queries whose tables are available; returns their names.
-
-    They are materialised as temp tables, once per run: a dozen rules read ``bid_facts`` and recomputing
-    the join for each would cost more than holding it. They see the region-wide parameters (the
-    tendering thresholds), never per-rule ones.
-    """
-    params = global_params(settings or RuleSettings())
-    made: set[str] = set()
-    pending = list(shared_views())
-    while pending:  # views may build on views: create each once its inputs exist, else its fallback
-        ready = [v for v in pending if set(v.requires) <= available | made]
-        fallback = not ready
-        if fallback:
-            ready = [v for v in pending if v.when_absent is not None]
-            if not ready:
-                break
-        for view in ready:
-            body = view.when_absent if fallback else view.sql
-            assert body is not None
-            sql = render_sql(body, params, source=f"{SHARED / view.name}.sql")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {view.name} AS {sql}")
-            made.add(view.name)
-            pending.remove(view)
-    return made
+    return set(steps_of(load_feature_files()))
 
 
 def load_rules(
@@ -153,7 +107,9 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
     from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE  # the one input table that is not the contract's
 
     con.execute(f"CREATE TABLE {HITS_TABLE} ({', '.join(f'{k} {v}' for k, v in HITS_COLUMNS.items())})")
-    create_shared_views(con, set(TABLES), settings)
+    from yunshao.features.runner import create_steps
+
+    create_steps(con, settings, set(TABLES), step_names())
     return con
 
 
@@ -161,10 +117,13 @@ def _check_rule_sql(con: duckdb.DuckDBPyConnection, rule: Rule, regional: dict[s
     where = f"{rule.path}: "
     from yunshao.ocds.hits import HITS_TABLE
 
-    known = {*TABLES, "warnings", HITS_TABLE, *(v.name for v in shared_views())}
+    known = {*TABLES, "warnings", HITS_TABLE, *step_names()}
     unknown = [t for t in rule.requires if t not in known and not t.startswith("features_")]
     if unknown:
         raise RuleError(f"{where}requires: unknown table(s) {', '.join(unknown)}")
+    not_contract = [t for t in rule.optional if t not in TABLES]
+    if not_contract:
+        raise RuleError(f"{where}optional: {', '.join(not_contract)} not contract tables")
     undeclared = sorted(set(SQL_PARAM.findall(rule.sql)) - set(rule.params))
     if undeclared:
         raise RuleError(f"{where}sql: parameter(s) {', '.join(undeclared)} not declared under params")

@@ -77,6 +77,7 @@ class Rule(_Strict):
     entity: Entity
     legal_basis: LegalBasis
     requires: list[str] = Field(min_length=1)
+    optional: list[str] = Field(default_factory=list)  # contract tables read as empty when absent
     params: dict[str, Param] = Field(default_factory=dict)
     sql: str = Field(min_length=1)
     key: list[str] = Field(default_factory=list)

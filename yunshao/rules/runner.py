@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,12 @@ import duckdb
 import pandas as pd
 
 from yunshao.engine import render_sql
-from yunshao.engine.duck import table_names
+from yunshao.engine.backend import Backend, as_backend
+from yunshao.engine.lineage import referenced_tables
+from yunshao.features.graph import WIDE_TABLES, drop_stand_ins, stand_ins
+from yunshao.features.runner import create_steps
 from yunshao.rules.guide import evidence_json, plain, render_guide
-from yunshao.rules.loader import WARNINGS_COLUMNS, create_shared_views, load_rules, shared_views
+from yunshao.rules.loader import WARNINGS_COLUMNS, load_rules, step_names
 from yunshao.rules.model import ADDRESS_COLUMNS, Rule, RuleError
 from yunshao.rules.params import check_overrides, resolve_params
 from yunshao.settings import RuleSettings, Settings
@@ -35,7 +38,7 @@ class RuleReport:
     duplicates: dict[str, int] = field(default_factory=dict)  # rows dropped because their key repeated
     seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
-    shared_seconds: float = 0.0  # building the shared sub-queries (bid_facts, node_times, …)
+    shared_seconds: float = 0.0  # making the steps only rules read (bid_facts, …)
 
     @property
     def warnings(self) -> int:
@@ -50,70 +53,85 @@ class RuleReport:
 
 
 def run_rules(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Backend,
     settings: Settings | RuleSettings,
     *,
     lang: str = "zh",
     extra_dirs: Sequence[Path] = (),
     present_tables: Iterable[str],
     rules: Sequence[Rule] | None = None,
+    steps_ready: Collection[str] = (),
 ) -> RuleReport:
     """Create the ``warnings`` table (always, possibly empty) from every rule that can run.
 
     ``rules`` replaces the catalog (tests, ``rules check``); otherwise the built-in catalog and
     ``extra_dirs`` are loaded and validated first, so a malformed user rule stops the run at start.
+    The steps the rules read come from the SQL graph; those the feature stage made in this pass
+    (``steps_ready``) are not made again.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang: '{lang}' is not zh or en")
+    backend = as_backend(con)
     rule_settings = settings.rules if isinstance(settings, Settings) else settings
     started = time.perf_counter()
     catalog = list(rules) if rules is not None else load_rules(extra_dirs, settings=rule_settings)
     check_overrides(catalog, rule_settings)
     present = set(present_tables)
-    available = present | {t for t in table_names(con) if t.startswith("features_")}
-    con.execute("DROP TABLE IF EXISTS warnings")
+    available = present | {t for t in WIDE_TABLES.values() if backend.has(t)}
     t0 = time.perf_counter()
-    views = create_shared_views(con, available, rule_settings)
-    _create_warnings(con)
+    steps = step_names()
+    active = [r for r in catalog if r.id not in rule_settings.disabled]
+    wanted = sorted({s for r in active for s in _steps_read(r, steps)})
+    absent_steps = create_steps(backend, settings, present, wanted, ready=steps_ready)
     report = RuleReport(lang=lang, shared_seconds=time.perf_counter() - t0)
+    hits: list[pd.DataFrame] = []
+    _put_warnings(backend, hits)
     for stage in ("detect", "escalate"):
         for rule in (r for r in catalog if r.stage == stage):
-            reason = _skip_reason(rule, rule_settings, available | views | {"warnings"})
+            reason = _skip_reason(rule, rule_settings, available | {"warnings"}, steps, absent_steps)
             if reason:
                 report.skipped[rule.id] = reason
                 continue
             t0 = time.perf_counter()
-            frame = _hits(con, rule, resolve_params(rule, rule_settings), lang, report.duplicates)
-            if len(frame):
-                con.register("_rule_hits", frame)
-                con.execute(f"INSERT INTO warnings SELECT {', '.join(WARNINGS_COLUMNS)} FROM _rule_hits")
-                con.unregister("_rule_hits")
+            made = stand_ins(backend, rule.optional, present)
+            try:
+                frame = _hits(backend, rule, resolve_params(rule, rule_settings), lang, report.duplicates)
+            finally:
+                drop_stand_ins(backend, made)
+            hits.append(frame)
             report.hits[rule.id] = len(frame)
             report.seconds[rule.id] = time.perf_counter() - t0
-    for view in views:
-        con.execute(f"DROP TABLE IF EXISTS temp.{view}")
+        _put_warnings(backend, hits)  # escalation rules read the detections
     report.total_seconds = time.perf_counter() - started
     return report
 
 
-def _create_warnings(con: duckdb.DuckDBPyConnection) -> None:
-    cols = ", ".join(f"{k} {v}" for k, v in WARNINGS_COLUMNS.items())
-    con.execute(f"CREATE TABLE warnings ({cols})")
+def _steps_read(rule: Rule, steps: set[str]) -> set[str]:
+    return (set(rule.requires) | referenced_tables(rule.sql)) & steps
 
 
-def _skip_reason(rule: Rule, settings: RuleSettings, available: set[str]) -> str | None:
+def _put_warnings(backend: Backend, hits: list[pd.DataFrame]) -> None:
+    frames = [f for f in hits if len(f)]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(WARNINGS_COLUMNS))
+    backend.put("warnings", frame, WARNINGS_COLUMNS)
+
+
+def _skip_reason(
+    rule: Rule, settings: RuleSettings, available: set[str], steps: set[str], absent_steps: dict[str, str]
+) -> str | None:
     if rule.id in settings.disabled:
         return "disabled in settings.rules.disabled"
-    shared = {v.name for v in shared_views()}
-    missing = [t for t in rule.requires if t not in available]
+    missing_steps = sorted(_steps_read(rule, steps) & set(absent_steps))
+    missing = [t for t in rule.requires if t not in available and t not in steps]
     if missing:
-        kind = "view" if all(t in shared for t in missing) else "table"
-        return f"{kind}(s) absent: {', '.join(missing)}"
+        return f"table(s) absent: {', '.join(missing)}"
+    if missing_steps:
+        return f"view(s) absent: {', '.join(missing_steps)}"
     return None
 
 
 def _hits(
-    con: duckdb.DuckDBPyConnection, rule: Rule, params: dict[str, Any], lang: str, duplicates: dict[str, int]
+    backend: Backend, rule: Rule, params: dict[str, Any], lang: str, duplicates: dict[str, int]
 ) -> pd.DataFrame:
     """The rule's rows as warnings: evidence JSON, rendered guide and a stable id.
 
@@ -122,11 +140,9 @@ def _hits(
     """
     sql = render_sql(rule.sql, params, source=str(rule.path))
     try:
-        cursor = con.execute(sql)
-    except duckdb.Error as exc:
+        names, rows = backend.fetch(sql)
+    except Exception as exc:  # the engine's own error type (DuckDB, Spark): one line naming the file
         raise RuleError(f"{rule.path}: sql: {str(exc).splitlines()[0]}") from None
-    names = [d[0] for d in cursor.description or []]
-    rows = cursor.fetchall()
     out: list[dict[str, Any]] = []
     ids: set[str] = set()
     for values in rows:

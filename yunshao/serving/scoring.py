@@ -129,10 +129,12 @@ class ScoringEngine:
         present = self._load_tables(tables, ids)
         steps["tables"] = time.perf_counter() - t0
         t = time.perf_counter()
-        build_features(self.con, self.settings, present, repeat=self._repeat)
+        features = build_features(self.con, self.settings, present, repeat=self._repeat)
         steps["features"] = time.perf_counter() - t
         t = time.perf_counter()
-        run_rules(self.con, self.settings, lang=lang, present_tables=present, rules=self.rules)
+        run_rules(
+            self.con, self.settings, lang=lang, present_tables=present, rules=self.rules, steps_ready=features.steps
+        )
         steps["rules"] = time.perf_counter() - t
         t = time.perf_counter()
         scores = self.score_fn(self.con, ids, explain)

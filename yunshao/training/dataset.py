@@ -153,6 +153,7 @@ def prepare_store(
     steps ``yunshao run`` takes, without writing outputs.
     """
     from yunshao.contract import load_dataset
+    from yunshao.contract.report import require_projects
     from yunshao.engine import connect
     from yunshao.features import build_features
     from yunshao.rules import run_rules
@@ -163,11 +164,12 @@ def prepare_store(
     if progress:
         progress("load")
     report = load_dataset(dataset, con, settings.load)
+    require_projects(con, report)
     present = report.present_tables
     if progress:
         progress("features")
-    build_features(con, settings, present)
+    features = build_features(con, settings, present)
     if progress:
         progress("rules")
-    run_rules(con, settings, lang=lang, present_tables=present)
+    run_rules(con, settings, lang=lang, present_tables=present, steps_ready=features.steps)
     return con

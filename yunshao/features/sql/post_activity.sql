@@ -3,7 +3,6 @@ entity: post
 family: activity
 requires: [approvals]
 optional: [posts]
-depends: [step_approver_posts, step_post_projects]
 features:
   - name: post_projects
     type: int
@@ -59,12 +58,12 @@ WITH agg AS (
         sum(n_weekend) AS weekend,
         sum(n_offline) AS offline,
         sum(n_with_channel) AS with_channel
-    FROM step_post_projects
+    FROM post_project_pairs
     GROUP BY post_id
 ),
 holders AS (
     SELECT post_id, count(DISTINCT person_id) AS post_holders
-    FROM step_approver_posts
+    FROM approver_posts
     WHERE post_id IS NOT NULL
     GROUP BY post_id
 ),

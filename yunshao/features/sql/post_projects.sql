@@ -2,7 +2,6 @@
 entity: post
 family: signals
 requires: [approvals]
-depends: [step_post_projects, features_project]
 features:
   - name: share_self_approval
     type: float
@@ -48,7 +47,7 @@ features:
     meaning_en: Share of the post's projects showing any of the signals above (a signal whose source tables are absent counts as not seen).
 --- */
 WITH pp AS (
-    SELECT post_id, project_id FROM step_post_projects
+    SELECT post_id, project_id FROM post_project_pairs
 ),
 sig AS (
     SELECT

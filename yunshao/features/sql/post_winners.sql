@@ -2,7 +2,6 @@
 entity: post
 family: winners
 requires: [approvals, tenders]
-depends: [step_post_projects]
 features:
   - name: post_distinct_winners
     type: int
@@ -30,7 +29,7 @@ features:
     meaning_en: Tenders with a winner among the post's projects.
 --- */
 WITH pp AS (
-    SELECT post_id, project_id FROM step_post_projects
+    SELECT post_id, project_id FROM post_project_pairs
 ),
 wins AS (
     SELECT pp.post_id, t.winner_company_id AS company_id, count(*) AS n

@@ -3,7 +3,6 @@ entity: project
 family: context
 requires: [projects, approvals]
 optional: [labels]
-depends: [step_approver_posts, step_project_start, step_project_winners]
 features:
   - name: approver_prior_projects_max
     type: int
@@ -74,7 +73,7 @@ features:
 -- never part of its own history.
 WITH approved AS (
     SELECT person_id, project_id, min(first_at) AS approved_at
-    FROM step_approver_posts
+    FROM approver_posts
     WHERE person_id IS NOT NULL
     GROUP BY person_id, project_id
 ),
@@ -88,7 +87,7 @@ person_stream AS (
     SELECT a.person_id, s.unit_id, a.approved_at AS t, 1 AS kind, 1 AS n_prior, 0 AS n_positive,
            CAST(NULL AS VARCHAR) AS project_id
     FROM approved a
-    JOIN step_project_start s ON s.project_id = a.project_id
+    JOIN project_start s ON s.project_id = a.project_id
     UNION ALL
     -- a prior project counts as confirmed from when both the approval and the decision were known
     SELECT a.person_id, CAST(NULL AS VARCHAR) AS unit_id, greatest(a.approved_at, l.decided_at) AS t, 1 AS kind,
@@ -98,7 +97,7 @@ person_stream AS (
     UNION ALL
     SELECT a.person_id, s.unit_id, s.start_at AS t, 0 AS kind, 0 AS n_prior, 0 AS n_positive, a.project_id
     FROM approved a
-    JOIN step_project_start s ON s.project_id = a.project_id
+    JOIN project_start s ON s.project_id = a.project_id
     WHERE s.start_at IS NOT NULL
 ),
 person_running AS (
@@ -125,13 +124,13 @@ winner_stream AS (
     SELECT a.person_id, w.company_id, greatest(a.approved_at, w.won_at) AS t, 1 AS kind, 1 AS n,
            CAST(NULL AS VARCHAR) AS project_id
     FROM approved a
-    JOIN step_project_winners w ON w.project_id = a.project_id
+    JOIN project_winners w ON w.project_id = a.project_id
     WHERE w.won_at IS NOT NULL
     UNION ALL
     SELECT a.person_id, w.company_id, s.start_at AS t, 0 AS kind, 0 AS n, a.project_id
     FROM approved a
-    JOIN step_project_winners w ON w.project_id = a.project_id
-    JOIN step_project_start s ON s.project_id = a.project_id
+    JOIN project_winners w ON w.project_id = a.project_id
+    JOIN project_start s ON s.project_id = a.project_id
     WHERE s.start_at IS NOT NULL
 ),
 winner_running AS (

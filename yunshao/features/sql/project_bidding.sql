@@ -2,7 +2,6 @@
 entity: project
 family: bidding
 requires: [projects, tenders]
-depends: [features_tender, project_split, project_sequence]
 features:
   - name: n_tenders
     type: int

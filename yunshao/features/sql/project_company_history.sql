@@ -4,7 +4,6 @@ family: context
 requires: [projects, approvals]
 requires_any: [[tenders, contracts]]
 optional: [tenders, bids, contracts, labels]
-depends: [step_project_start, step_project_winners]
 features:
   - name: winner_prior_bids
     type: int
@@ -106,7 +105,7 @@ positive AS (
 targets AS (
     SELECT project_id, company_id, max(is_winner) AS is_winner, max(is_bidder) AS is_bidder
     FROM (
-        SELECT project_id, company_id, 1 AS is_winner, 0 AS is_bidder FROM step_project_winners
+        SELECT project_id, company_id, 1 AS is_winner, 0 AS is_bidder FROM project_winners
         UNION ALL
         SELECT t.project_id, b.company_id, 0 AS is_winner, 1 AS is_bidder
         FROM bidders b
@@ -131,20 +130,20 @@ stream AS (
     -- a project of a unit won (tender or main contract)
     SELECT company_id, unit_id, won_at AS t, 1 AS kind,
            0 AS n_bid, 0 AS n_win, 1 AS n_award, 0 AS n_positive, CAST(NULL AS VARCHAR) AS project_id
-    FROM step_project_winners
+    FROM project_winners
     WHERE won_at IS NOT NULL
     UNION ALL
     -- a project it won found confirmed, counted once both the win and the decision were known
     SELECT w.company_id, CAST(NULL AS VARCHAR) AS unit_id, greatest(w.won_at, l.decided_at) AS t, 1 AS kind,
            0 AS n_bid, 0 AS n_win, 0 AS n_award, 1 AS n_positive, CAST(NULL AS VARCHAR) AS project_id
-    FROM step_project_winners w
+    FROM project_winners w
     JOIN positive l ON l.project_id = w.project_id
     WHERE w.won_at IS NOT NULL
     UNION ALL
     SELECT q.company_id, s.unit_id, s.start_at AS t, 0 AS kind,
            0 AS n_bid, 0 AS n_win, 0 AS n_award, 0 AS n_positive, q.project_id
     FROM targets q
-    JOIN step_project_start s ON s.project_id = q.project_id
+    JOIN project_start s ON s.project_id = q.project_id
     WHERE s.start_at IS NOT NULL
 ),
 running AS (

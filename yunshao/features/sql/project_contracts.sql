@@ -2,7 +2,6 @@
 entity: project
 family: contracts
 requires: [projects, contracts]
-depends: [step_project_nodes]
 features:
   - name: n_contracts
     type: int
@@ -61,8 +60,8 @@ changes AS (
     GROUP BY project_id
 ),
 c04 AS (
-    SELECT project_id, first_approve_at
-    FROM step_project_nodes
+    SELECT project_id, first_approve
+    FROM node_times
     WHERE node = 'C04'
 )
 SELECT
@@ -73,7 +72,7 @@ SELECT
     coalesce(c.n_supplements, 0) AS n_supplements,
     coalesce(ch.change_amount, 0) / nullif(c.main_amount, 0) AS change_over_contract,
     CASE WHEN p.domain = 'construction' AND c.first_signed IS NOT NULL THEN
-        coalesce(c.first_signed < c04.first_approve_at, TRUE)
+        coalesce(c.first_signed < c04.first_approve, TRUE)
     END AS contract_before_initiation
 FROM projects p
 LEFT JOIN c ON c.project_id = p.project_id

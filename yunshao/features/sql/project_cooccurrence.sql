@@ -2,7 +2,6 @@
 entity: project
 family: context
 requires: [projects, approvals, tenders, bids]
-depends: [features_tender]
 features:
   - name: max_pair_prior_meetings
     type: int

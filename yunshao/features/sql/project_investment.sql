@@ -2,7 +2,6 @@
 entity: project
 family: investment
 requires: [projects, agreements, performance]
-depends: [step_project_nodes]
 features:
   - name: investment_fulfilment
     type: float
@@ -60,10 +59,10 @@ features:
 WITH nodes AS (
     SELECT
         project_id,
-        min(CASE WHEN node = 'I03' THEN first_approve_at END) AS i03_at,
-        min(CASE WHEN node = 'I04' THEN first_approve_at END) AS i04_at,
+        min(CASE WHEN node = 'I03' THEN first_approve END) AS i03_at,
+        min(CASE WHEN node = 'I04' THEN first_approve END) AS i04_at,
         min(CASE WHEN node = 'I05' THEN first_at END) AS i05_at
-    FROM step_project_nodes
+    FROM node_times
     WHERE node IN ('I03', 'I04', 'I05')
     GROUP BY project_id
 ),

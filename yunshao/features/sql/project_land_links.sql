@@ -3,7 +3,6 @@ entity: project
 family: land_links
 requires: [projects, land_parcels, company_people]
 optional: [companies]
-depends: [step_relatives]
 features:
   - name: seller_linked_to_appraiser
     type: int
@@ -20,7 +19,7 @@ WITH insiders AS (
     UNION
     SELECT company_id, legal_rep_id FROM companies WHERE legal_rep_id IS NOT NULL
 ),
-rel AS (SELECT person_id, relative_id FROM step_relatives),
+rel AS (SELECT person_id, relative_id FROM relatives),
 linked AS (
     SELECT DISTINCT l.parcel_id, l.project_id
     FROM land_parcels l

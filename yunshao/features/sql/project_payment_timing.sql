@@ -2,7 +2,6 @@
 entity: project
 family: payment_timing
 requires: [projects, payments]
-depends: [step_project_nodes]
 features:
   - name: paid_before_permit
     type: bool
@@ -25,17 +24,17 @@ WITH pay AS (
     GROUP BY project_id
 ),
 c15 AS (
-    SELECT project_id, first_approve_at
-    FROM step_project_nodes
+    SELECT project_id, first_approve
+    FROM node_times
     WHERE node = 'C15'
 )
 SELECT
     p.project_id,
     CASE WHEN p.domain = 'construction' AND pay.first_paid IS NOT NULL THEN
-        coalesce(pay.first_paid < c15.first_approve_at, TRUE)
+        coalesce(pay.first_paid < c15.first_approve, TRUE)
     END AS paid_before_permit,
     CASE WHEN p.domain = 'construction' THEN
-        date_diff('second', pay.first_paid, c15.first_approve_at) / 86400.0
+        date_diff('second', pay.first_paid, c15.first_approve) / 86400.0
     END AS days_paid_before_permit
 FROM projects p
 LEFT JOIN pay ON pay.project_id = p.project_id

@@ -3,7 +3,6 @@ entity: project
 family: context
 requires: [projects, approvals]
 optional: [tenders, contracts]
-depends: [project_trail]
 features:
   - name: peer_z_budget_cat
     type: float

@@ -2,7 +2,6 @@
 entity: project
 family: people
 requires: [projects, approvals, company_people, relations]
-depends: [step_project_companies, step_approver_posts, step_relatives]
 features:
   - name: relative_in_beneficiary
     type: int
@@ -24,9 +23,9 @@ features:
       supervisor, not owner_roles); common and mostly innocent, kept apart from the feature above.
 --- */
 WITH ap AS (
-    SELECT DISTINCT project_id, person_id FROM step_approver_posts WHERE person_id IS NOT NULL
+    SELECT DISTINCT project_id, person_id FROM approver_posts WHERE person_id IS NOT NULL
 ),
-rel AS (SELECT person_id, relative_id FROM step_relatives),
+rel AS (SELECT person_id, relative_id FROM relatives),
 roles AS (
     SELECT
         company_id,
@@ -40,7 +39,7 @@ kin AS (
     FROM ap
     JOIN rel ON rel.person_id = ap.person_id
     JOIN roles r ON r.person_id = rel.relative_id
-    JOIN step_project_companies pc ON pc.project_id = ap.project_id AND pc.company_id = r.company_id
+    JOIN project_companies pc ON pc.project_id = ap.project_id AND pc.company_id = r.company_id
     GROUP BY ap.project_id, ap.person_id
 ),
 agg AS (

@@ -2,7 +2,6 @@
 entity: project
 family: self_interest
 requires: [projects, approvals, company_people]
-depends: [step_project_companies, step_approver_posts]
 features:
   - name: approver_in_beneficiary
     type: int
@@ -14,7 +13,7 @@ features:
       in a company that won, contracted, signed an agreement or was paid in the project.
 --- */
 WITH ap AS (
-    SELECT DISTINCT project_id, person_id FROM step_approver_posts WHERE person_id IS NOT NULL
+    SELECT DISTINCT project_id, person_id FROM approver_posts WHERE person_id IS NOT NULL
 ),
 roles AS (
     SELECT DISTINCT company_id, person_id FROM company_people
@@ -23,7 +22,7 @@ own AS (
     SELECT DISTINCT ap.project_id, ap.person_id
     FROM ap
     JOIN roles r ON r.person_id = ap.person_id
-    JOIN step_project_companies pc ON pc.project_id = ap.project_id AND pc.company_id = r.company_id
+    JOIN project_companies pc ON pc.project_id = ap.project_id AND pc.company_id = r.company_id
 ),
 agg AS (
     SELECT project_id, count(*) AS approver_in_beneficiary

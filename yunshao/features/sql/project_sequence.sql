@@ -2,7 +2,6 @@
 entity: project
 family: sequence
 requires: [projects, approvals]
-depends: [step_project_nodes]
 features:
   - name: node_order_violations
     type: int
@@ -148,8 +147,8 @@ WITH by_rank AS (
         max(CASE WHEN r.stage IN ('construction', 'completion') THEN 1 ELSE 0 END) AS reached_contract,
         max(CASE WHEN r.tendering THEN 1 ELSE 0 END) AS has_tender_node,
         min(CASE WHEN s.node = 'C16' THEN s.first_at END) AS c16_at,
-        min(CASE WHEN s.node = 'C04' THEN s.first_approve_at END) AS c04_approved_at,
-        min(CASE WHEN s.node = 'C15' THEN s.first_approve_at END) AS c15_approved_at,
+        min(CASE WHEN s.node = 'C04' THEN s.first_approve END) AS c04_approved_at,
+        min(CASE WHEN s.node = 'C15' THEN s.first_approve END) AS c15_approved_at,
         min(CASE WHEN s.node = 'C10' THEN s.first_at END) AS c10_at,
         min(CASE WHEN s.node = 'C11' THEN s.first_at END) AS c11_at,
         min(CASE WHEN s.node = 'C13' THEN s.first_at END) AS c13_at,
@@ -157,7 +156,7 @@ WITH by_rank AS (
         count(*) AS n_nodes,
         date_diff('second', min(s.first_at), max(s.first_at)) / 86400.0 AS node_span_days,
         sum(CASE WHEN s.first_submitter = s.first_approver THEN 1 ELSE 0 END) AS self_approvals
-    FROM step_project_nodes s
+    FROM node_times s
     JOIN feature_nodes r ON r.node = s.node
     GROUP BY s.project_id
 ),

@@ -2,7 +2,6 @@
 entity: project
 family: trail
 requires: [projects, approvals]
-depends: [step_approver_posts]
 features:
   - name: n_events
     type: int
@@ -78,7 +77,7 @@ WITH agg AS (
 -- distinct approvers from the (post, project, person) step: far fewer rows than the events
 approvers AS (
     SELECT project_id, count(DISTINCT person_id) AS distinct_approvers
-    FROM step_approver_posts
+    FROM approver_posts
     GROUP BY project_id
 )
 SELECT

@@ -2,7 +2,6 @@
 entity: tender
 family: context
 requires: [projects, approvals, tenders, bids]
-depends: [step_project_start]
 features:
   - name: pair_prior_meetings_max
     type: int
@@ -73,7 +72,7 @@ WITH tender_times AS (
         greatest(coalesce(t.opened_at, t.bid_deadline, t.announced_at), t.awarded_at) AS won_at,
         least(coalesce(t.opened_at, t.bid_deadline, t.awarded_at, t.announced_at), s.start_at) AS cut_at
     FROM tenders t
-    LEFT JOIN step_project_start s ON s.project_id = t.project_id
+    LEFT JOIN project_start s ON s.project_id = t.project_id
 ),
 bidders AS (
     SELECT DISTINCT tender_id, company_id FROM bids

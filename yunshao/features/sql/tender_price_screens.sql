@@ -2,7 +2,6 @@
 entity: tender
 family: screens
 requires: [tenders, bids]
-depends: [tender_screens]
 features:
   - name: bid_cv
     type: float

@@ -2,7 +2,6 @@
 entity: tender
 family: staff_certificates
 requires: [tenders, bids, certificates]
-depends: [step_bid_staff]
 features:
   - name: bids_staff_certified_elsewhere
     type: int
@@ -22,7 +21,7 @@ features:
 -- as in tender_staff_insured.sql: certified elsewhere (inner join) and not with the bidder (anti join)
 WITH elsewhere AS (
     SELECT DISTINCT s.bid_id, s.tender_id, s.is_winner
-    FROM step_bid_staff s
+    FROM bid_staff s
     JOIN certificates other
         ON other.person_id = s.person_id
         AND other.registered_company_id <> s.company_id
@@ -41,7 +40,7 @@ agg AS (
     GROUP BY tender_id
 ),
 winners AS (
-    SELECT DISTINCT tender_id FROM step_bid_staff WHERE is_winner
+    SELECT DISTINCT tender_id FROM bid_staff WHERE is_winner
 )
 SELECT
     t.tender_id,

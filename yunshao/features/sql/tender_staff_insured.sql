@@ -2,7 +2,6 @@
 entity: tender
 family: staff_insurance
 requires: [tenders, bids, social_insurance]
-depends: [step_bid_staff]
 features:
   - name: bids_staff_insured_elsewhere
     type: int
@@ -23,7 +22,7 @@ features:
 -- grouping per staff row, so only the few flagged bids are aggregated
 WITH elsewhere AS (
     SELECT DISTINCT s.bid_id, s.tender_id, s.is_winner
-    FROM step_bid_staff s
+    FROM bid_staff s
     JOIN social_insurance other
         ON other.person_id = s.person_id AND other.month = s.bid_month AND other.company_id <> s.company_id
     LEFT JOIN social_insurance own
@@ -36,7 +35,7 @@ agg AS (
     GROUP BY tender_id
 ),
 winners AS (
-    SELECT DISTINCT tender_id FROM step_bid_staff WHERE is_winner
+    SELECT DISTINCT tender_id FROM bid_staff WHERE is_winner
 )
 SELECT
     t.tender_id,

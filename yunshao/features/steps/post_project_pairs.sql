@@ -1,9 +1,7 @@
 /* ---
 entity: post
 family: activity
-kind: step
 requires: [approvals]
-depends: [step_approver_posts]
 meaning_en: >
   One row per post and project the post's holders approved something in, with the approval counts:
   what the post features aggregate (so the distinct post–project pairs are found once).
@@ -19,6 +17,6 @@ SELECT
     sum(n_with_channel) AS n_with_channel,
     min(first_at) AS first_at,
     max(last_at) AS last_at
-FROM step_approver_posts
+FROM approver_posts
 WHERE post_id IS NOT NULL
 GROUP BY post_id, project_id

@@ -1,7 +1,9 @@
 /* ---
+entity: project
+family: people
 requires: [approvals]
-zh: 每个项目的审批人：批准过的节点、首个岗位、首次批准时间
-en: each project's approvers, with the nodes they approved, their first post and first approval
+meaning_en: each project's approvers, with the nodes they approved, their first post and first approval
+meaning_zh: 每个项目的审批人：批准过的节点、首个岗位、首次批准时间
 --- */
 SELECT
     project_id,

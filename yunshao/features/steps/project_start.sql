@@ -1,10 +1,8 @@
 /* ---
 entity: project
 family: context
-kind: step
 requires: [projects, approvals]
 optional: [tenders, contracts]
-depends: [step_project_nodes]
 meaning_en: >
   One row per project: its unit, domain, category and start, the earliest of approved_at, its first trail
   event, its first tender date and its first contract signing. The context features count only history
@@ -17,7 +15,7 @@ meaning_zh: >
 WITH first_seen AS (
     SELECT project_id, min(seen_at) AS seen_at
     FROM (
-        SELECT project_id, first_at AS seen_at FROM step_project_nodes
+        SELECT project_id, first_at AS seen_at FROM node_times
         UNION ALL
         SELECT project_id, least(announced_at, bid_deadline, opened_at, awarded_at) AS seen_at FROM tenders
         UNION ALL

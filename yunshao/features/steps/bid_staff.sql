@@ -1,7 +1,6 @@
 /* ---
 entity: tender
 family: staff
-kind: step
 requires: [tenders, bids]
 meaning_en: >
   One row per bid and named key person (project manager, technical lead, safety lead), with the month

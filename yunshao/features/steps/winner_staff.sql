@@ -1,7 +1,9 @@
 /* ---
-requires: [bid_facts]
-zh: 中标投标文件载明的项目负责人、技术负责人、安全负责人
-en: the project manager, technical lead and safety lead named in each winning bid
+entity: tender
+family: staff
+requires: []
+meaning_en: the project manager, technical lead and safety lead named in each winning bid
+meaning_zh: 中标投标文件载明的项目负责人、技术负责人、安全负责人
 --- */
 SELECT tender_id, project_id, bid_id, company_id, bid_month, bid_date, awarded_at, 'project_manager' AS role,
        project_manager_id AS person_id

@@ -1,7 +1,9 @@
 /* ---
+entity: tender
+family: bidding
 requires: [bids, tenders]
-zh: 投标明细（附招标、项目、投标月份、是否中标）
-en: bids with their tender, project, bid month and whether they won
+meaning_en: bids with their tender, project, bid month and whether they won
+meaning_zh: 投标明细（附招标、项目、投标月份、是否中标）
 --- */
 SELECT
     b.*,

@@ -1,7 +1,9 @@
 /* ---
-requires: [node_times, tenders, projects, dataset_clock]
-zh: 工程项目的施工期：自开工（或定标）至竣工验收（或计划竣工、数据截止）
-en: each works project's build period, from commencement (or award) to completion acceptance (or planned end, or the as-of time)
+entity: project
+family: trail
+requires: [tenders, projects]
+meaning_en: each works project's build period, from commencement (or award) to completion acceptance (or planned end, or the as-of time)
+meaning_zh: 工程项目的施工期：自开工（或定标）至竣工验收（或计划竣工、数据截止）
 --- */
 SELECT
     p.project_id,

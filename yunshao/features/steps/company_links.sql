@@ -1,7 +1,9 @@
 /* ---
+entity: tender
+family: links
 requires: [company_people]
-zh: 因同一法定代表人、股东或董事而相互关联的企业对（集团内企业）
-en: pairs of companies linked by a common legal representative, shareholder or director (one group)
+meaning_en: pairs of companies linked by a common legal representative, shareholder or director (one group)
+meaning_zh: 因同一法定代表人、股东或董事而相互关联的企业对（集团内企业）
 --- */
 SELECT DISTINCT a.company_id AS company_a, b.company_id AS company_b
 FROM company_people a

@@ -1,7 +1,9 @@
 /* ---
-requires: [bid_facts, companies]
-zh: 每个招标的投标企业及其登记信息
-en: each tender's bidding companies with their registry facts
+entity: tender
+family: bidding
+requires: [companies]
+meaning_en: each tender's bidding companies with their registry facts
+meaning_zh: 每个招标的投标企业及其登记信息
 --- */
 SELECT DISTINCT
     f.tender_id,

@@ -1,7 +1,9 @@
 /* ---
+entity: project
+family: contracts
 requires: [contracts]
-zh: 每个项目的合同总额（主合同与补充合同）
-en: per project, the contract total (main and supplements)
+meaning_en: per project, the contract total (main and supplements)
+meaning_zh: 每个项目的合同总额（主合同与补充合同）
 --- */
 SELECT
     project_id,

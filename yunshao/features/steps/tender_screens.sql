@@ -1,3 +1,12 @@
+/* ---
+entity: tender
+family: bidding
+requires: [tenders, bids]
+meaning_en: >
+  The price screens of each tender (n_bids, cv, spread, diffp, rd, kurtosis, skewness, ks) over the
+  valid priced bids of screen_bids. The OCDS indicators run the same query over OCDS bids.
+meaning_zh: 每个招标的报价统计筛查（变异系数、极差、最低两价差、相对距离、峰度、偏度、KS），OCDS 指标复用同一查询。
+--- */
 -- Bid-rigging screens, one row per tender (围标串标统计筛查，每个招标一行).
 --
 -- Input: a view screen_bids(tender_id VARCHAR, company_id VARCHAR, price DOUBLE, is_winner BOOLEAN).

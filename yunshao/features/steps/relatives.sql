@@ -1,7 +1,6 @@
 /* ---
 entity: project
 family: people
-kind: step
 optional: [relations]
 meaning_en: >
   Pairs of relatives of the kinds in relative_kinds, in both directions (person, relative), so a join

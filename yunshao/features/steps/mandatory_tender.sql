@@ -1,7 +1,9 @@
 /* ---
+entity: project
+family: avoidance
 requires: [projects]
-zh: 工程与采购项目的必须招标限额（按领域与类别）及是否抢险救灾
-en: works and procurement projects with their mandatory-tendering threshold and emergency flag
+meaning_en: works and procurement projects with their mandatory-tendering threshold and emergency flag
+meaning_zh: 工程与采购项目的必须招标限额（按领域与类别）及是否抢险救灾
 --- */
 SELECT
     p.project_id,

@@ -1,7 +1,6 @@
 /* ---
 entity: post
 family: activity
-kind: step
 requires: [approvals]
 optional: [assignments]
 meaning_en: >

@@ -1,13 +1,11 @@
 /* ---
 entity: tender
 family: bidding
-kind: step
 materialize: view
-as: screen_bids
 requires: [tenders, bids]
 meaning_en: >
   The bids the price screens look at: valid bids (status valid or not given) with a price, the winner
-  marked from tenders.winner_company_id. Read by yunshao/ocds/sql/screens.sql.
+  marked from tenders.winner_company_id. Read by the tender_screens step.
 meaning_zh: 价格筛查所用的投标：有效（或未标注状态）且有报价的投标，按 tenders.winner_company_id 标记中标人。
 --- */
 SELECT

@@ -1,7 +1,6 @@
 /* ---
 entity: project
 family: context
-kind: step
 requires: [projects]
 optional: [tenders, contracts]
 meaning_en: >
