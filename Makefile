@@ -9,7 +9,7 @@ DEMO := demo
 PROJECTS ?= 5000
 SEED ?= 7
 
-.PHONY: demo test lint typecheck docs system-deps clean
+.PHONY: demo test test-fast lint typecheck docs system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff check yunshao tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --durations=15
+
+# the edit-test loop: everything not marked slow (no simulated county of more than a few hundred
+# projects, no server or browser, no model trained through MLflow); under a minute on two cores.
+# `make test` stays the whole suite (CI).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow" -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check yunshao tests benchmarks

@@ -15,9 +15,9 @@ import statistics
 import time
 from pathlib import Path
 
-from yunshao.serving.model import load_model, score_fn
+from yunshao.serving.batch_scoring import ScoringEngine
+from yunshao.serving.loaded_model import load_model, score_fn
 from yunshao.serving.models.contract_rows import ProjectBundle
-from yunshao.serving.scoring import ScoringEngine
 from yunshao.serving.store import Store
 from yunshao.settings import Settings
 

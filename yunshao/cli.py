@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from yunshao.console.where import say_where
 from yunshao.contract import ContractError
-from yunshao.settings import Settings
 
 app = typer.Typer(
     name="yunshao",
@@ -33,6 +33,18 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+@app.callback()
+def _options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="show MLflow, Optuna and scikit-learn log lines / 显示第三方库日志")
+    ] = False,
+) -> None:
+    """Options of every command, applied before any command imports a library."""
+    from yunshao.console.noise import configure
+
+    configure(verbose)
+
+
 @app.command()
 def simulate(
     out: Annotated[Path, typer.Argument(help="dataset folder to write")],
@@ -44,6 +56,7 @@ def simulate(
 ) -> None:
     """Simulate a county's trail data with planted misconduct and benign look-alikes."""
     from yunshao.console.progress import bar
+    from yunshao.console.simulation import print_simulation_summary
     from yunshao.simulate import simulate as run_simulation
     from yunshao.simulate.profiles import PROFILES
 
@@ -55,7 +68,7 @@ def simulate(
         summary = run_simulation(
             out, projects, seed, label_frac=label_frac, truth=truth, progress=update, profile=profile
         )
-    out_console.print(summary)
+    print_simulation_summary(summary, out_console)
 
 
 @app.command()
@@ -65,22 +78,74 @@ def run(
     lang: Annotated[str, typer.Option(help="language of guides and names: zh or en")] = "zh",
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="extra rule files")] = None,
     top: Annotated[int, typer.Option(help="riskiest projects to print")] = 10,
+    engine: Annotated[
+        str | None, typer.Option(help="duckdb (embedded, default) or spark; default from settings engine.name")
+    ] = None,
+    master: Annotated[
+        str | None, typer.Option(help="Spark master with --engine spark: local[2], spark://host:7077")
+    ] = None,
 ) -> None:
     """Load, validate, compute features, run rules and models, and write the scores and warnings."""
     from yunshao.console.progress import stage_progress
     from yunshao.console.summary import print_run_summary
     from yunshao.pipeline import run as run_pipeline
     from yunshao.rules.model import RuleError
+    from yunshao.settings import Settings
 
     if lang not in ("zh", "en"):
         raise fail(f"--lang must be zh or en, got {lang}")
+    _require_folder_path(out)
     settings = Settings(lang=lang)  # type: ignore[arg-type]
+    settings.engine = _engine_choice(settings, engine, master)
+    if settings.model.use_champion:
+        say_where("model registry", settings.model.mlflow_tracking_uri)
     try:
         with stage_progress() as hook:
             result = run_pipeline(dataset, out, settings, rules_dirs=rules_dir or (), on_stage=hook)
     except (ContractError, RuleError) as exc:
         raise fail(str(exc)) from None
     print_run_summary(result, out_console, top=top)
+
+
+@app.command()
+def update(
+    delta: Annotated[Path, typer.Argument(help="folder of new and changed rows (any contract tables)")],
+    store: Annotated[Path, typer.Option("--store", help="a run's output folder (or its yunshao.duckdb)")],
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="the run's extra rule files")] = None,
+) -> None:
+    """Merge a delta into a run's store and re-score only what changed, with the store's model."""
+    from yunshao.console.progress import stage_progress
+    from yunshao.rules.model import RuleError
+    from yunshao.update import update as run_update
+    from yunshao.update.summary import print_update_summary
+
+    try:
+        with stage_progress() as hook:
+            result = run_update(delta, store, rules_dirs=rules_dir or (), on_stage=hook)
+    except (ContractError, RuleError) as exc:
+        raise fail(str(exc)) from None
+    print_update_summary(result, out_console)
+
+
+def _engine_choice(settings: Any, engine: str | None, master: str | None) -> Any:
+    """The settings' engine with the command line's choice over it."""
+    if engine not in (None, "duckdb", "spark"):
+        raise fail(f"--engine must be duckdb or spark, got {engine}")
+    update = {"name": engine or settings.engine.name}
+    if master:
+        if update["name"] != "spark":
+            raise fail("--master needs --engine spark")
+        update["spark_master"] = master
+    return settings.engine.model_copy(update=update)
+
+
+def _require_folder_path(out: Path) -> None:
+    """``--out`` is a folder to create or reuse: a file on its path would end in FileExistsError."""
+    for path in (out, *out.parents):
+        if path.is_dir():
+            return
+        if path.exists():
+            raise fail(f"--out {out}: {path} is a file, not a folder")
 
 
 features_app = typer.Typer(help="the feature catalog / 特征目录", no_args_is_help=True)
@@ -112,6 +177,7 @@ def features_list(fmt: Annotated[str, typer.Option("--format", help="table or js
 def _register_areas() -> None:
     """Each area owns its commands; the root app only mounts them."""
     from yunshao.analytics.cli import report
+    from yunshao.console.settings_view import app as settings_app
     from yunshao.ocds.cli import app as ocds_app
     from yunshao.ocds.cli import screens
     from yunshao.rules.cli import app as rules_app
@@ -125,6 +191,7 @@ def _register_areas() -> None:
     app.command("screens")(screens)
     app.command("serve")(serve)
     app.add_typer(keys_app, name="keys")
+    app.add_typer(settings_app, name="settings")
 
 
 _register_areas()

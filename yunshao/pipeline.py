@@ -19,10 +19,15 @@ from typing import Any
 import duckdb
 
 from yunshao.contract import LoadReport, load_dataset
+from yunshao.contract.report import require_projects
 from yunshao.engine import connect
+from yunshao.engine.backend import Backend
 from yunshao.settings import Settings
 
 STORE_NAME = "yunshao.duckdb"
+#: A Spark run's Parquet files (validated tables, graph tables, relations for the store), removed once the
+#: store holds them.
+SPARK_WORK = "spark"
 
 #: The output files of the contract and the store tables they are written from.
 OUTPUTS = {
@@ -70,11 +75,14 @@ def run(
     result = RunResult(str(dataset), str(out), datetime.now().isoformat(timespec="seconds"))
     con = connect(store, settings.engine)
     try:
-        with _stage(result, "load", on_stage):
-            report = load_dataset(dataset, con, settings.load)
-            result.load = load_summary(report)
-            result.load["feedback"] = _attach_feedback(con, out, settings)
-        _run_stages(con, report, settings, result, rules_dirs, on_stage)
+        if settings.engine.name == "spark":
+            from yunshao.pipeline_spark import graph_on_spark
+
+            graph_on_spark(dataset, out, con, settings, result, rules_dirs, on_stage)
+        else:
+            report = _load(dataset, con, settings, result, on_stage)
+            _graph(con, report, settings, result, rules_dirs, on_stage)
+        _score(con, out, settings, result, on_stage)
         with _stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
             result.levels = _levels(con)
@@ -84,7 +92,17 @@ def run(
     return result
 
 
-def _run_stages(
+def _load(
+    dataset: Path, con: duckdb.DuckDBPyConnection, settings: Settings, result: RunResult, on_stage: StageHook | None
+) -> LoadReport:
+    with _stage(result, "load", on_stage):
+        report = load_dataset(dataset, con, settings.load)
+        require_projects(con, report)
+        result.load = load_summary(report, settings)
+    return report
+
+
+def _graph(
     con: duckdb.DuckDBPyConnection,
     report: LoadReport,
     settings: Settings,
@@ -92,22 +110,44 @@ def _run_stages(
     rules_dirs: Sequence[Path],
     on_stage: StageHook | None,
 ) -> None:
+    """Features and rules, one SQL graph, on the embedded DuckDB."""
     from yunshao.features import build_features
-    from yunshao.ocds.hits import HITS_TABLE, create_hits_table
     from yunshao.rules import run_rules
+
+    present = _with_ocds_hits(con, report.present_tables, result)
+    with _stage(result, "features", on_stage):
+        features = build_features(con, settings, present)
+        result.features = _as_dict(features)
+    with _stage(result, "rules", on_stage):
+        rules = run_rules(
+            con,
+            settings,
+            lang=settings.lang,
+            extra_dirs=tuple(rules_dirs),
+            present_tables=present,
+            steps_ready=features.steps,
+        )
+        result.rules = _as_dict(rules)
+
+
+def _with_ocds_hits(con: duckdb.DuckDBPyConnection | Backend, present: set[str], result: RunResult) -> set[str]:
+    """When the dataset came from OCDS, Cardinal's indicators run as catalog rules over their hits."""
+    from yunshao.ocds.hits import HITS_TABLE, create_hits_table
+
+    flags = create_hits_table(con, Path(result.dataset))
+    if flags is None:
+        return set(present)
+    result.load["ocds_indicator_flags"] = flags
+    return set(present) | {HITS_TABLE}
+
+
+def _score(
+    con: duckdb.DuckDBPyConnection, out: Path, settings: Settings, result: RunResult, on_stage: StageHook | None
+) -> None:
+    """The models over the store's features and warnings, with the outcomes inspectors posted so far."""
     from yunshao.training import score_run
 
-    present = report.present_tables
-    ocds_flags = create_hits_table(con, Path(result.dataset))
-    if ocds_flags is not None:  # the dataset came from OCDS: Cardinal's indicators run as catalog rules
-        present = present | {HITS_TABLE}
-        result.load["ocds_indicator_flags"] = ocds_flags
-    with _stage(result, "features", on_stage):
-        result.features = _as_dict(build_features(con, settings, present))
-    with _stage(result, "rules", on_stage):
-        result.rules = _as_dict(
-            run_rules(con, settings, lang=settings.lang, extra_dirs=tuple(rules_dirs), present_tables=present)
-        )
+    result.load["feedback"] = _attach_feedback(con, out, settings)
     with _stage(result, "models", on_stage):
         result.scoring = _as_dict(score_run(con, settings))
 
@@ -123,8 +163,10 @@ def _attach_feedback(con: duckdb.DuckDBPyConnection, out: Path, settings: Settin
     return attach_feedback(con, feedback_path(out, settings.serve.state_db))
 
 
-def load_summary(report: LoadReport) -> dict[str, Any]:
-    """Rows read, kept and quarantined per table, absent tables and quarantine reasons."""
+def load_summary(report: LoadReport, settings: Settings | None = None) -> dict[str, Any]:
+    """Rows read, kept and quarantined per table, absent tables, quarantine reasons and the tables that
+    lost more than the set share of their rows."""
+    share = (settings or Settings()).load.quarantine_warn_share
     return {
         "tables": {
             name: {
@@ -140,6 +182,7 @@ def load_summary(report: LoadReport) -> dict[str, Any]:
         "reasons": [{"table": t, "reason": r, "count": n} for (t, r), n in report.reasons.items()],
         "rows_read": report.rows_read,
         "rows_quarantined": report.rows_quarantined,
+        "warnings": report.heavy_losses(share),
     }
 
 
@@ -180,7 +223,7 @@ def _stage(result: RunResult, name: str, hook: StageHook | None) -> Iterator[Non
 
 def clear_outputs(out: Path) -> None:
     """Remove a previous run's files so a failed run never leaves stale results looking fresh."""
-    for filename in [*OUTPUTS.values(), STORE_NAME, "run.json"]:
+    for filename in [*OUTPUTS.values(), STORE_NAME, SPARK_WORK, "run.json"]:
         path = out / filename
         if path.is_dir():
             shutil.rmtree(path)

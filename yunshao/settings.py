@@ -23,6 +23,8 @@ class EngineSettings(BaseModel):
     threads: int | None = Field(default=None, description="DuckDB threads; None = all cores")
     memory_limit: str = Field(default="8GB", description="DuckDB memory limit before spilling to disk")
     timezone: str = Field(default="Asia/Shanghai", description="zone of timestamps that carry none")
+    spark_master: str = Field(default="local[2]", description="Spark master when name = spark: local[n] or spark://…")
+    spark_driver_memory: str = Field(default="4g", description="Spark driver heap (local mode runs all in it)")
 
 
 class LoadSettings(BaseModel):
@@ -31,6 +33,9 @@ class LoadSettings(BaseModel):
     csv_encodings: tuple[str, ...] = Field(
         default=("utf-8", "gb18030"),
         description="encodings tried in order for CSV files; GB18030 is a superset of GBK",
+    )
+    quarantine_warn_share: float = Field(
+        default=0.05, ge=0, le=1, description="a run warns when a table loses more than this share of its rows"
     )
 
 
@@ -72,9 +77,8 @@ class RuleSettings(BaseModel):
 class ModelSettings(BaseModel):
     """Training, scoring and the model registry."""
 
-    random_state: int = 0
-    n_estimators: int = 200
-    contamination: float | Literal["auto"] = "auto"
+    random_state: int = Field(default=0, description="seed of the detectors, the classifier and the folds")
+    n_estimators: int = Field(default=200, description="trees of the Isolation Forest detector")
     red_share: float = Field(default=0.02, description="upper share of projects a red level may take")
     yellow_share: float = Field(default=0.10, description="upper share of projects red+yellow may take")
     red_precision: float = Field(default=0.95, description="precision red must reach on validation labels")
@@ -82,14 +86,19 @@ class ModelSettings(BaseModel):
     explain: Literal["flagged", "all", "none"] = Field(
         default="flagged", description="rows that get SHAP top factors: red/yellow ones, all, or none"
     )
-    partial_weight: float = Field(default=0.5, description="weight of a `partial` outcome as a positive")
+    partial_weight: float = Field(default=0.5, description="weight of a `partial` outcome as a positive label")
     min_labels: int = Field(default=20, description="positive labels needed to train a model in a run")
     train_in_run: bool = Field(default=True, description="train a model in `run` when labels exist")
-    mlflow_tracking_uri: str = "sqlite:///mlruns.db"
+    mlflow_tracking_uri: str = Field(
+        default="sqlite:///mlruns.db",
+        description="MLflow tracking and registry URI; a relative sqlite:/// file lives under YUNSHAO_HOME",
+    )
     mlflow_experiment: str = "yunshao"
     registered_model: str = "yunshao-risk"
     use_champion: bool = Field(default=True, description="score with the registry's `champion` if one exists")
-    optuna_storage: str = "sqlite:///optuna.db"
+    optuna_storage: str = Field(
+        default="sqlite:///optuna.db", description="Optuna storage; a relative sqlite:/// file lives under YUNSHAO_HOME"
+    )
 
 
 class ServeSettings(BaseModel):
@@ -99,7 +108,8 @@ class ServeSettings(BaseModel):
     port: int = 8000
     store: Path | None = Field(default=None, description="DuckDB store written by `yunshao run`")
     keys_db: Path = Field(
-        default=Path("yunshao-keys.sqlite"), description="SQLite file of hashed API keys (`yunshao keys`)"
+        default=Path("keys.sqlite"),
+        description="SQLite file of hashed API keys (`yunshao keys`); a relative path lives under YUNSHAO_HOME",
     )
     state_db: Path | None = Field(
         default=None,
@@ -157,7 +167,9 @@ class ReportSettings(BaseModel):
     )
     auto_cap_multiple: float = Field(default=2.0, gt=1, description="cap = this × the all-units rate when unset")
     red_weight: float = Field(default=2.0, ge=0, description="a red warning counts as this many yellow ones")
-    partial_weight: float = Field(default=1.0, ge=0, le=1, description="weight of a 'partial' (部分属实) outcome")
+    partial_confirmed_weight: float = Field(
+        default=1.0, ge=0, le=1, description="share of a 'partial' (部分属实) outcome counted as a confirmed problem"
+    )
     recurring_min_months: int = Field(default=3, ge=2, description="months with hits that make a 高频问题")
     review_min_decided: int = Field(default=5, ge=1, description="decided hits before 'never confirmed' counts")
     trend_months: int = Field(default=3, ge=1, description="months compared with the months before for a trend")
@@ -182,6 +194,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="YUNSHAO_", env_nested_delimiter="__", env_file=".env", extra="ignore")
 
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".yunshao",
+        description="YUNSHAO_HOME: the folder of the model registry, the Optuna studies and the API keys",
+    )
     lang: Literal["zh", "en"] = "zh"
     engine: EngineSettings = EngineSettings()
     load: LoadSettings = LoadSettings()
@@ -190,6 +206,36 @@ class Settings(BaseSettings):
     model: ModelSettings = ModelSettings()
     serve: ServeSettings = ServeSettings()
     report: ReportSettings = ReportSettings()
+
+    @model_validator(mode="after")
+    def _stores_under_home(self) -> Settings:
+        """The registry, the studies and the keys resolve against ``home``, never the working directory.
+
+        Resolved against the current folder, a `run` started elsewhere found no champion and trained a new
+        model, and `serve` started elsewhere opened an empty keys file so that every key got 401.
+        """
+        self.home = self.home.expanduser().resolve()
+        self.model = self.model.model_copy(
+            update={
+                "mlflow_tracking_uri": under_home_uri(self.model.mlflow_tracking_uri, self.home),
+                "optuna_storage": under_home_uri(self.model.optuna_storage, self.home),
+            }
+        )
+        self.serve = self.serve.model_copy(update={"keys_db": self.home / self.serve.keys_db.expanduser()})
+        return self
+
+
+SQLITE_URI = "sqlite:///"
+
+
+def under_home_uri(uri: str, home: Path) -> str:
+    """A relative ``sqlite:///file.db`` placed under ``home``; absolute files and other URIs unchanged."""
+    if not uri.startswith(SQLITE_URI):
+        return uri
+    path = uri[len(SQLITE_URI) :]
+    if path == ":memory:":
+        return uri
+    return SQLITE_URI + str(home / Path(path).expanduser())  # an absolute path stays itself under `/`
 
 
 @lru_cache(maxsize=1)

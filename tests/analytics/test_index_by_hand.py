@@ -1,6 +1,6 @@
 """The integrity index on the hand-made dataset, every value worked out by hand below.
 
-Settings (HAND_REPORT): warning_rate_cap 350, confirmed_rate_cap 100, red_weight 2, partial_weight 1,
+Settings (HAND_REPORT): warning_rate_cap 350, confirmed_rate_cap 100, red_weight 2, partial_confirmed_weight 1,
 weights 35/30/20/15, green ≥ 80, yellow ≥ 50.
 
 Outcome of each warning (w: rule, unit, month):
@@ -121,7 +121,7 @@ def test_warning_outcomes_follow_entity_project_scheme_and_feedback(hand_con: du
 
 
 def test_partial_weight_changes_confirmed_problems(hand_con: duckdb.DuckDBPyConnection) -> None:
-    settings = HAND_REPORT.model_copy(update={"partial_weight": 0.5})
+    settings = HAND_REPORT.model_copy(update={"partial_confirmed_weight": 0.5})
     units = measure(hand_con, settings).units
     u2 = row(units, unit_id="U2")
     assert u2["confirmed_problems"] == pytest.approx(2.5)  # p5 partial counts half

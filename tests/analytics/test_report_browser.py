@@ -17,6 +17,7 @@ from yunshao.settings import Settings
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # starts Chromium
     needs_chromium,
 ]
 

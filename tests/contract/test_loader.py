@@ -48,7 +48,7 @@ def test_clean_dataset_loads_typed_and_in_local_time(dataset: Path) -> None:
         ("approvals", "occurred_at", "", "occurred_at missing: required value is empty"),
         ("approvals", "occurred_at", "2024-13-45", "occurred_at type: '2024-13-45' is not an ISO 8601 timestamp"),
         ("approvals", "amount", "abc", "amount type: 'abc' is not a decimal amount"),
-        ("approvals", "amount", "-3", "amount range: -3.0 is below 0"),
+        ("approvals", "amount", "-3", "amount range: -3.0 is below 0 (negative only where node is C17)"),
         ("approvals", "action", "sign", "action enum: unknown value 'sign'"),
         ("approvals", "node", "X99", "node enum: unknown value 'X99'"),
         ("approvals", "project_id", "P404", "project_id reference: 'P404' not found in projects.project_id"),

@@ -14,6 +14,8 @@ from yunshao.features import build_features
 from yunshao.features.nodes import node_frame
 from yunshao.settings import Settings
 
+pytestmark = pytest.mark.slow  # simulates a county of 1,500 projects
+
 simulate_mod = pytest.importorskip("yunshao.simulate")
 
 

@@ -82,5 +82,13 @@ def test_screens_command(root, tmp_path):
 
 def test_indicator_hits_rows(releases):
     hits = indicator_hits(releases, parse_settings("[R018]\n"))
-    assert hits.to_dict("records") == [{"indicator": "R018", "group": "OCID", "id": "o1", "value": 1.0}]
-    assert list(hits.columns) == ["indicator", "group", "id", "value"]
+    assert hits.to_dict("records") == [
+        {
+            "indicator": "R018",
+            "indicator_zh": "仅收到一份投标",
+            "indicator_en": "single bid received",
+            "group": "OCID",
+            "id": "o1",
+            "value": 1.0,
+        }
+    ]

@@ -19,6 +19,8 @@ from yunshao.pipeline import run
 from yunshao.settings import Settings
 from yunshao.simulate import simulate
 
+pytestmark = pytest.mark.slow  # simulates a county of 600 projects and runs it twice
+
 #: (table, column the reason must name, check word, row to add as CSV text fields)
 BREAKS: list[tuple[str, str, str, dict[str, str]]] = [
     ("approvals", "occurred_at", "missing", {"event_id": "BAD1", "node": "C01", "action": "submit", "occurred_at": ""}),

@@ -21,7 +21,7 @@ ROLES = ("case_system", "inspector", "data_scientist", "admin")
 
 def stub_scorer(con: duckdb.DuckDBPyConnection, ids: list[str], explain: bool) -> pd.DataFrame:
     """Risk from the batch's own rule hits: 30 per red, 10 per yellow (stands in for the model in plumbing
-    tests; the real model is tested against a simulated run in test_score_real.py)."""
+    tests; the real model is tested against a simulated run in test_score_matches_run.py)."""
     hits = (
         con.execute(
             "SELECT project_id, count(*) FILTER (WHERE severity = 'red') AS red, "

@@ -151,6 +151,7 @@ def test_guides_follow_lang(client: TestClient, keys: dict[str, str], bundle: di
     assert zh[0]["guide"] != en[0]["guide"]
 
 
+@pytest.mark.slow  # many scoring passes at once
 def test_concurrent_requests_for_one_project_all_succeed(
     client: TestClient, keys: dict[str, str], bundle: dict[str, Any]
 ) -> None:
@@ -193,6 +194,7 @@ JSON_VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow  # 15 generated bundles through the scoring engine
 @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_value_anywhere_is_200_or_422(

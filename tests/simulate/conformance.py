@@ -47,8 +47,12 @@ def violations(con: duckdb.DuckDBPyConnection, excluded: dict[str, set[str]]) ->
             if col.kind == Kind.ENUM:
                 values = ", ".join(f"'{v}'" for v in col.values)
                 checks.append(("enum", f"{col.name} IS NOT NULL AND {col.name} NOT IN ({values})"))
-            if col.kind == Kind.AMOUNT:
+            if col.kind == Kind.AMOUNT and col.negative_where is None:
                 checks.append(("negative", f"{col.name} < 0"))
+            elif col.kind == Kind.AMOUNT:  # negative only where the contract allows it (核减, clawbacks)
+                other, values = col.negative_where
+                allowed = ", ".join(f"'{v}'" for v in values)
+                checks.append(("negative", f"{col.name} < 0 AND NOT coalesce({other} IN ({allowed}), false)"))
             if col.minimum is not None and col.kind != Kind.AMOUNT:
                 checks.append(("minimum", f"{col.name} < {col.minimum}"))
             if col.maximum is not None:

@@ -13,6 +13,8 @@ from tests.simulate.conformance import connect, order_breaks, violations
 from yunshao.contract.schema import TABLES, Kind
 from yunshao.simulate import SimulationSummary, simulate
 
+pytestmark = pytest.mark.slow  # the session's simulated county of 1,500 projects (conftest.py)
+
 
 def _bad(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from yunshao.simulate import SCHEMES
+
+pytestmark = pytest.mark.slow  # the session's simulated county of 1,500 projects (conftest.py)
 
 
 def test_every_planted_scheme_has_a_label(con: duckdb.DuckDBPyConnection) -> None:

@@ -15,6 +15,8 @@ import pytest
 from yunshao.settings import get_settings
 from yunshao.simulate import SCHEMES, SimulationSummary
 
+pytestmark = pytest.mark.slow  # the session's simulated county of 1,500 projects (conftest.py)
+
 THRESHOLD_SQL = """CASE WHEN p.domain = 'construction' THEN {works} WHEN p.category = 'goods' THEN {goods}
                    ELSE {services} END"""
 

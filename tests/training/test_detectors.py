@@ -8,6 +8,7 @@ from yunshao.training.classifier import RiskClassifier
 from yunshao.training.detectors import ECODDetector, IsolationForestDetector, LOFDetector
 
 
+@pytest.mark.slow  # scikit-learn's estimator-convention suite: ~100 checks
 @parametrize_with_checks(
     [
         IsolationForestDetector(n_estimators=20, random_state=0),
@@ -50,6 +51,7 @@ def test_a_planted_outlier_ranks_first_despite_nans_and_scale(cls):
     assert (scores > scores[0]).sum() < 5  # within the top 1 %
 
 
+@pytest.mark.slow  # scikit-learn's estimator-convention suite
 @parametrize_with_checks(
     [RiskClassifier(n_estimators=10, treatment=t, subsample=1.0) for t in ("negatives", "pu")],
     expected_failed_checks=lambda est: {

@@ -18,7 +18,7 @@ from yunshao.training.train import fit_risk_model
 def _fitted(label_frac: float):
     con, _ = make_store(500, seed=3, label_frac=label_frac)
     data = load_project_data(con)
-    targets = make_targets(read_outcomes(con), "project", data.index)
+    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
     spec = ExperimentSpec(seed=0)
     spec.anomaly.n_estimators = 50
     spec.classifier.params = {"n_estimators": 60}

@@ -28,7 +28,7 @@ def _county(tmp_path, seed: int, label_frac: float):
 @pytest.mark.slow
 def test_the_full_model_beats_rules_alone_on_a_held_out_seed(tmp_path):
     con, data, _ = _county(tmp_path, seed=21, label_frac=0.4)
-    targets = make_targets(read_outcomes(con), "project", data.index)
+    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
     spec = ExperimentSpec(seed=0)
     spec.anomaly.n_estimators = 50
     spec.classifier.params = {"n_estimators": 150}

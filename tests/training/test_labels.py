@@ -35,5 +35,5 @@ def test_outcomes_become_targets_and_weights():
 
 
 def test_post_outcomes_stay_with_posts():
-    t = make_targets(read_outcomes(_con()), "post", pd.Index(["S1", "S2"]))
+    t = make_targets(read_outcomes(_con()), "post", pd.Index(["S1", "S2"]), partial_weight=0.5)
     assert t.y.to_dict() == {"S1": 1, "S2": UNLABELLED}

@@ -30,6 +30,7 @@ def _levels(con, ids: list[str]) -> dict[str, str]:
     return {p: lvl for p, lvl in rows if p in set(ids)}
 
 
+@pytest.mark.slow  # two full model stages on 600 projects, one training the classifier
 @pytest.mark.parametrize("min_labels", [10, 1000], ids=["classifier", "rules_only"])
 def test_all_unfounded_rule_no_longer_makes_red_but_keeps_its_warnings(tmp_path, min_labels):
     con, _ = make_store(600, seed=0, label_frac=0.5)

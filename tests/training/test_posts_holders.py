@@ -84,7 +84,7 @@ def _project_targets(rows: list[tuple[str, str, str]]) -> Targets:
         [("project", pid, outcome, scheme, pd.Timestamp("2023-01-01"), "labels") for pid, outcome, scheme in rows],
         columns=["entity_type", "entity_id", "outcome", "scheme", "decided_at", "source"],
     )
-    return make_targets(outcomes, "project", _project_scores().index)
+    return make_targets(outcomes, "project", _project_scores().index, partial_weight=0.5)
 
 
 def test_projects_are_weighted_by_the_responsibility_of_the_node_decided():

@@ -3,12 +3,15 @@ from __future__ import annotations
 import numpy as np
 import optuna
 import pandas as pd
+import pytest
 
 from tests.training.synth import make_store
 from yunshao.training import registry, score_run
 from yunshao.training.experiment import train, training_data
 from yunshao.training.spec import ExperimentSpec
 from yunshao.training.tune import tune
+
+pytestmark = pytest.mark.slow  # trains and registers through MLflow, tunes through Optuna
 
 
 def _spec() -> ExperimentSpec:

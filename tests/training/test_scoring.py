@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.training.synth import make_store
 from yunshao.settings import ModelSettings, Settings
 from yunshao.training import score_run
@@ -44,6 +46,7 @@ def test_without_labels_scores_come_from_rules_and_detectors(tmp_path):
     assert isinstance(explain_on_request(con, [green])[green], list)
 
 
+@pytest.mark.slow  # trains the cross-fitted classifier in the run
 def test_with_labels_a_model_is_trained_in_the_run(tmp_path):
     con, _ = make_store(600, seed=6, label_frac=0.5)
     report = score_run(con, _settings(tmp_path))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from yunshao.console.where import say_where
 from yunshao.contract import ContractError
 
 
@@ -21,11 +22,15 @@ def report(
 ) -> None:
     """Supervision report: integrity index, high-risk posts, rule review, recurring problems / 监督分析报告."""
     from yunshao.analytics.report import build_report
+    from yunshao.settings import get_settings
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
     if run is not None and not run.is_dir():
         raise typer.BadParameter(f"{run}: run folder not found", param_hint="--run")
+    model = get_settings().model
+    if run is None and model.use_champion:  # the report runs the pipeline, which scores with the champion
+        say_where("model registry", model.mlflow_tracking_uri)
     try:
         result = build_report(dataset, out, run=run, lang=lang)
     except ContractError as exc:

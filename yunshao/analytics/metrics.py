@@ -20,7 +20,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 def sql_params(settings: ReportSettings) -> dict[str, Any]:
     """The settings the SQL files may read, by the name they use."""
     return {
-        "partial_weight": float(settings.partial_weight),
+        "partial_confirmed_weight": float(settings.partial_confirmed_weight),
         "red_weight": float(settings.red_weight),
         "recurring_min_months": int(settings.recurring_min_months),
     }

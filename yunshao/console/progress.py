@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -44,3 +44,23 @@ def bar(description: str) -> Iterator[Callable[[int, int], None]]:
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def steps(description: str, names: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """A bar over named steps, fed with the name of each step as it starts; full when the work ends."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task(description, total=len(names))
+
+        def start(name: str) -> None:
+            done = names.index(name) if name in names else 0
+            progress.update(task, completed=done, description=f"{description}: {name}")
+
+        yield start
+        progress.update(task, completed=len(names), description=f"{description} ✓")

@@ -19,6 +19,8 @@ def print_run_summary(result: RunResult, console: Console, top: int = 10) -> Non
     reasons = result.load.get("reasons", [])
     if reasons:
         console.print(_reasons_table(reasons))
+    for warning in result.load.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
     for label, skipped in (("feature families", _skipped(result.features)), ("rules", _skipped(result.rules))):
         if skipped:
             console.print(f"[yellow]skipped {label}[/yellow] ({len(skipped)}): {', '.join(skipped)}")

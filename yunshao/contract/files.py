@@ -5,10 +5,14 @@ from __future__ import annotations
 import codecs
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from yunshao.contract.errors import ContractError
+from yunshao.contract.schema import TABLES
 
 _CHUNK = 1 << 24
 
@@ -35,6 +39,27 @@ def find_table_files(folder: Path, table: str) -> TableFiles | None:
     parquet = tuple(p for p in found if p.suffix.lower() == ".parquet")
     csv = tuple(p for p in found if p.suffix.lower() == ".csv")
     return TableFiles(table, parquet, csv)
+
+
+def require_columns(path: Path, table: str, columns: Iterable[str]) -> None:
+    """Refuse one file of ``table`` that lacks a required column, naming that file.
+
+    A table split over several files is read as their union by name, which fills a column one file lacks
+    with NULL: checked only after the union, a renamed column in one part quarantined every row of that
+    part and the run went on. Checked per file, it stops the run like the same rename in a single file.
+    """
+    present = set(columns)
+    missing = [c.name for c in TABLES[table].columns if c.required and c.name not in present]
+    if missing:
+        raise ContractError(f"{path}: required column {', '.join(missing)} of table '{table}' is missing")
+
+
+def parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Column names of one Parquet file, from its footer (no rows are read)."""
+    try:
+        return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+    except duckdb.Error as exc:
+        raise ContractError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from exc
 
 
 def _first_invalid_offset(path: Path, encoding: str) -> int | None:

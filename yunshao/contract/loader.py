@@ -9,6 +9,7 @@ reason naming the column, the file and the row number; every other row is kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,10 +17,18 @@ import pandas as pd
 
 from yunshao.contract.checks import column_checks, q
 from yunshao.contract.errors import ContractError
-from yunshao.contract.files import TableFiles, find_table_files, scratch_dir, utf8_csv
+from yunshao.contract.files import (
+    TableFiles,
+    find_table_files,
+    parquet_columns,
+    require_columns,
+    scratch_dir,
+    utf8_csv,
+)
 from yunshao.contract.references import reference_checks
 from yunshao.contract.report import LoadReport, TableReport
 from yunshao.contract.schema import TABLES, Table, load_order
+from yunshao.contract.signs import sign_reasons
 from yunshao.engine.duck import column_types
 from yunshao.settings import LoadSettings
 
@@ -45,12 +54,7 @@ def load_dataset(
     """
     settings = settings or LoadSettings()
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ContractError(f"{folder}: dataset folder not found")
-    found = {name: find_table_files(folder, name) for name in TABLES}
-    for name, table in TABLES.items():
-        if table.required and found[name] is None:
-            raise ContractError(f"{folder / (name + '.csv|parquet')}: required table '{name}' not found")
+    found = find_dataset(folder)
     report = LoadReport(dataset=str(folder))
     con.execute(QUARANTINE_DDL)
     scratch = scratch_dir()
@@ -92,6 +96,18 @@ def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFram
     return report
 
 
+def find_dataset(folder: Path) -> dict[str, TableFiles | None]:
+    """Each contract table's files in ``folder`` (None when absent); ContractError when the folder or a
+    required table is missing. Every engine's loader starts here, so the errors read the same."""
+    if not folder.is_dir():
+        raise ContractError(f"{folder}: dataset folder not found")
+    found = {name: find_table_files(folder, name) for name in TABLES}
+    for name, table in TABLES.items():
+        if table.required and found[name] is None:
+            raise ContractError(f"{folder / (name + '.csv|parquet')}: required table '{name}' not found")
+    return found
+
+
 def _raw(name: str) -> str:
     return f"_raw_{name}"
 
@@ -114,12 +130,14 @@ def _stage_files(
         )
         for p in files.parquet:
             table_report.encodings[p.name] = "parquet"
+            require_columns(p, files.table, parquet_columns(con, p))
     rejects = 0
     for i, path in enumerate(files.csv):
         readable, encoding = utf8_csv(path, settings.csv_encodings, scratch)
         table_report.encodings[path.name] = encoding
         staged = f"_csv_{files.table}_{i}"
         rejects += _stage_csv(con, staged, path, readable)
+        require_columns(path, files.table, column_types(con, staged))
         parts.append(f"SELECT * FROM {staged}")
     sql = " UNION ALL BY NAME ".join(parts)
     try:
@@ -170,27 +188,13 @@ def _validate(
     raw_count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
     table_report.read = (int(raw_count[0]) if raw_count else 0) + rejects
     src_types = column_types(con, raw)
-    _require_columns(table, src_types, table_report)
-    checks = [column_checks(col, src_types.get(col.name)) for col in table.columns]
-    extras = [c for c in src_types if c not in table.column_names and c not in ("_file", "_row")]
-    typed_cols = [f"{c.typed} AS {q(c.column.name)}" for c in checks]
-    reasons = [r for c in checks for r in c.reasons]
-    reason_sql = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "CAST(NULL AS VARCHAR)"
-    select = ", ".join([*typed_cols, *(q(e) for e in extras), "_file", "_row", f"{reason_sql} AS _reason"])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed_{table.name} AS SELECT {select} FROM {raw}")
-    joins, ref_reasons = reference_checks(con, table, report.present_tables | {table.name})
-    key_join, key_reason = _key_check(con, table)
-    joins = f"{key_join} {joins}"
-    all_reasons = ", ".join(["t._reason", key_reason, *ref_reasons])
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _checked_{table.name} AS "
-        f"SELECT t.*, NULLIF(concat_ws('; ', {all_reasons}), '') AS _why "
-        f"FROM _typed_{table.name} t {joins}"
-    )
-    keep = ", ".join(q(c) for c in [*table.column_names, *extras])
-    con.execute(
-        f"CREATE OR REPLACE TABLE {q(table.name)} AS SELECT {keep} FROM _checked_{table.name} WHERE _why IS NULL"
-    )
+    require_table_columns(table, src_types, table_report)
+    sql = check_sql(table, src_types, report.present_tables | {table.name})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed_{table.name} AS {sql.typed}")
+    if sql.duplicates:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dup_{table.name} AS {sql.duplicates}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked_{table.name} AS {sql.checked}")
+    con.execute(f"CREATE OR REPLACE TABLE {q(table.name)} AS {sql.kept}")
     raw_cols = [c for c in src_types if c not in ("_file", "_row")]
     row_json = "to_json({" + ", ".join(f"'{c}': r.{q(c)}" for c in raw_cols) + "})"
     con.execute(
@@ -204,24 +208,65 @@ def _validate(
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
 
-def _require_columns(table: Table, src_types: dict[str, str], table_report: TableReport) -> None:
+@dataclass(frozen=True)
+class CheckSql:
+    """The statements that validate one table, as DuckDB SQL over ``_raw_<table>``.
+
+    DuckDB runs them as they are and Spark runs them transpiled, so the checks are written once: the
+    typed values and per-row reasons (``_typed_<table>``), the keys seen twice (``_dup_<table>``, None for a
+    table without a key), every reason including keys and references (``_checked_<table>``, with ``_why``),
+    and the rows kept.
+    """
+
+    typed: str
+    duplicates: str | None
+    checked: str
+    kept: str
+
+
+def check_sql(table: Table, src_types: Mapping[str, str], present: set[str]) -> CheckSql:
+    """The validating statements for ``table`` read with ``src_types`` (column → DuckDB type, in order),
+    with references checked into the ``present`` tables already validated."""
+    checks = [column_checks(col, src_types.get(col.name)) for col in table.columns]
+    extras = [c for c in src_types if c not in table.column_names and c not in ("_file", "_row")]
+    typed_cols = [f"{c.typed} AS {q(c.column.name)}" for c in checks]
+    reasons = [r for c in checks for r in c.reasons] + sign_reasons(checks)
+    reason_sql = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "CAST(NULL AS VARCHAR)"
+    select = ", ".join([*typed_cols, *(q(e) for e in extras), "_file", "_row", f"{reason_sql} AS _reason"])
+    joins, ref_reasons = reference_checks(table, present)
+    duplicates, key_join, key_reason = _key_check(table)
+    all_reasons = ", ".join(["t._reason", key_reason, *ref_reasons])
+    keep = ", ".join(q(c) for c in [*table.column_names, *extras])
+    return CheckSql(
+        typed=f"SELECT {select} FROM {_raw(table.name)}",
+        duplicates=duplicates,
+        checked=(
+            f"SELECT t.*, NULLIF(concat_ws('; ', {all_reasons}), '') AS _why "
+            f"FROM _typed_{table.name} t {key_join} {joins}"
+        ),
+        kept=f"SELECT {keep} FROM _checked_{table.name} WHERE _why IS NULL",
+    )
+
+
+def require_table_columns(table: Table, src_types: Mapping[str, str], table_report: TableReport) -> None:
+    """ContractError naming the table's files when a required column is in none of them."""
     missing = [c.name for c in table.columns if c.required and c.name not in src_types]
     if missing:
         files = ", ".join(table_report.files)
         raise ContractError(f"{files}: required column {', '.join(missing)} of table '{table.name}' is missing")
 
 
-def _key_check(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[str, str]:
+def _key_check(table: Table) -> tuple[str | None, str, str]:
     """Duplicate primary keys: the first good row is kept, later good rows are quarantined.
 
     Only keys that occur twice are collected (a hash aggregate), so the 10M-row tables need no sort.
+    Returns the query of ``_dup_<table>``, the join to it and the reason.
     """
     if not table.key:
-        return "", "NULL"
+        return None, "", "NULL"
     keys = ", ".join(q(k) for k in table.key)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _dup_{table.name} AS SELECT {keys}, "
-        "min(struct_pack(f := _file, r := _row)) AS _first "
+    duplicates = (
+        f"SELECT {keys}, min(struct_pack(f := _file, r := _row)) AS _first "
         f"FROM _typed_{table.name} WHERE _reason IS NULL GROUP BY {keys} HAVING count(*) > 1"
     )
     on = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM d.{q(k)}" for k in table.key)
@@ -230,7 +275,7 @@ def _key_check(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[str, str]:
         "CASE WHEN t._reason IS NULL AND d._first IS NOT NULL AND struct_pack(f := t._file, r := t._row) <> "
         f"d._first THEN '{table.key[0]} duplicate: ' || {shown} || ' already loaded from an earlier row' END"
     )
-    return f"LEFT JOIN _dup_{table.name} d ON {on}", reason
+    return duplicates, f"LEFT JOIN _dup_{table.name} d ON {on}", reason
 
 
 def _fill_counts(con: duckdb.DuckDBPyConnection, name: str, table_report: TableReport) -> None:
@@ -241,12 +286,18 @@ def _fill_counts(con: duckdb.DuckDBPyConnection, name: str, table_report: TableR
     table_report.quarantined = int(quarantined[0]) if quarantined else 0
 
 
+#: Quarantined rows per table and check ("column check", e.g. "amount range"), one row per reason part.
+REASON_COUNTS_SQL = """
+SELECT "table", regexp_extract(part, '^(\\S+ \\S+):', 1) AS what, count(*)
+FROM (SELECT "table", unnest(string_split(reason, '; ')) AS part FROM quarantine)
+GROUP BY ALL ORDER BY 1, 2
+"""
+
+
+def reason_counts(rows: list[tuple[str, str | None, int]]) -> dict[tuple[str, str], int]:
+    """``LoadReport.reasons`` from the rows of ``REASON_COUNTS_SQL``."""
+    return {(t, w or "other"): int(n) for t, w, n in rows}
+
+
 def _count_reasons(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-    rows = con.execute(
-        """
-        SELECT "table", regexp_extract(part, '^(\\S+ \\S+):', 1) AS what, count(*)
-        FROM (SELECT "table", unnest(string_split(reason, '; ')) AS part FROM quarantine)
-        GROUP BY ALL ORDER BY 1, 2
-        """
-    ).fetchall()
-    report.reasons = {(t, w or "other"): int(n) for t, w, n in rows}
+    report.reasons = reason_counts(con.execute(REASON_COUNTS_SQL).fetchall())

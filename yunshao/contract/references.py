@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from yunshao.contract.checks import q
 from yunshao.contract.schema import LABEL_ENTITIES, NODES_BY_DOMAIN, Table
 
@@ -15,7 +13,7 @@ LABEL_TARGETS = {
 }
 
 
-def reference_checks(con: duckdb.DuckDBPyConnection, table: Table, present: set[str]) -> tuple[str, list[str]]:
+def reference_checks(table: Table, present: set[str]) -> tuple[str, list[str]]:
     """LEFT JOIN clauses and reason expressions for ``_typed_<table>`` aliased ``t``.
 
     A reference into a table that the dataset does not hold is not checked (the contract makes most

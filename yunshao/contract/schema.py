@@ -16,7 +16,7 @@ class Kind(StrEnum):
 
     ID = "id"
     TEXT = "text"
-    AMOUNT = "amount"  # yuan, decimal, never negative
+    AMOUNT = "amount"  # yuan, decimal, never negative unless the column declares `negative_where`
     NUMBER = "number"
     INTEGER = "integer"
     BOOLEAN = "boolean"
@@ -68,6 +68,9 @@ class Column:
     references: str | None = None  # "table.column" the value must resolve to
     minimum: float | None = None
     maximum: float | None = None
+    #: (column, values): negative only on rows whose ``column`` holds one of ``values``, otherwise refused
+    #: as below 0 (the contract's normal reductions: 核减 change orders, clawbacks); see ``contract/signs.py``
+    negative_where: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def duckdb_type(self) -> str:
@@ -82,7 +85,7 @@ class Table:
     required: bool = False  # a dataset must hold this table
     zh: str = ""
     en: str = ""
-    extra_checks: tuple[str, ...] = field(default=())  # names of cross-table checks in validate.py
+    extra_checks: tuple[str, ...] = field(default=())  # names of cross-table checks in references.py
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -176,6 +179,10 @@ BID_STATUSES = ("valid", "disqualified", "withdrawn")
 COMPANY_ROLES = ("legal_rep", "shareholder", "director", "supervisor", "manager", "employee")
 CONTRACT_KINDS = ("main", "supplement")
 PAYMENT_KINDS = ("advance", "progress", "settlement", "compensation", "subsidy", "other")
+#: Where the contract allows a negative amount: a change node's reduction of the works (核减) and a
+#: clawback (追回), a payment of kind `other`.
+CHANGE_NODES = ("C17",)
+CLAWBACK_KINDS = ("other",)
 LABEL_ENTITIES = ("project", "post", "tender")
 #: The misconduct schemes yunshao plants, detects and reports per scheme. ``labels.scheme`` is free text (a
 #: county may use its own codes); these are the codes the simulator, rules and pages share.
@@ -305,7 +312,7 @@ TABLES: dict[str, Table] = {
                 _c("post_id", ID, references="posts.post_id"),
                 _c("unit_id", ID, references="units.unit_id"),
                 _c("occurred_at", TS, True),
-                _c("amount", AMT, minimum=0),
+                _c("amount", AMT, negative_where=("node", CHANGE_NODES)),
                 _c("channel", ENUM, values=CHANNELS),
                 _c("note"),
             ),
@@ -436,7 +443,7 @@ TABLES: dict[str, Table] = {
                 _c("project_id", ID, True, references="projects.project_id"),
                 _c("contract_id", ID, references="contracts.contract_id"),
                 _c("kind", ENUM, values=PAYMENT_KINDS),
-                _c("amount", AMT, True, minimum=0),
+                _c("amount", AMT, True, negative_where=("kind", CLAWBACK_KINDS)),
                 _c("paid_at", TS, True),
                 _c("payee_company_id", ID, references="companies.company_id"),
                 _c("payee_account"),

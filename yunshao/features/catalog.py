@@ -10,7 +10,7 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
-from yunshao.features.files import ENTITY_KEYS, FeatureFile, FeatureSpec, load_feature_files
+from yunshao.features.files import ENTITY_KEYS, FeatureColumn, FeatureFile, load_feature_files
 
 DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "features.md"
 
@@ -21,7 +21,7 @@ ENTITY_TITLES = {
 }
 
 
-def load_catalog(files: tuple[FeatureFile, ...] | None = None) -> list[FeatureSpec]:
+def load_catalog(files: tuple[FeatureFile, ...] | None = None) -> list[FeatureColumn]:
     """Every feature column of the wide tables, in the order the tables hold them."""
     files = files if files is not None else load_feature_files()
     return [spec for entity in ENTITY_KEYS for f in files if f.entity == entity for spec in f.features]

@@ -41,7 +41,7 @@ class FeatureHeaderError(ValueError):
 
 
 @dataclass(frozen=True)
-class FeatureSpec:
+class FeatureColumn:
     """One column of a wide feature table, as the catalog shows it."""
 
     name: str
@@ -73,7 +73,7 @@ class FeatureFile:
     optional: tuple[str, ...]  # contract tables read when present, read as empty otherwise
     materialize: str  # "table" or "view"
     relation: str  # name of what it creates
-    features: tuple[FeatureSpec, ...]
+    features: tuple[FeatureColumn, ...]
     sql: SqlFile
     depends: tuple[str, ...] = ()  # steps, feature files and wide tables it reads (parsed from its SQL)
 
@@ -102,10 +102,12 @@ def _check_tables(names: tuple[str, ...], path: Path, field_name: str) -> None:
         raise FeatureHeaderError(f"{path}: '{field_name}' names unknown contract tables: {', '.join(unknown)}")
 
 
-def _features(raw: object, path: Path, entity: str, family: str, requires: tuple[str, ...]) -> tuple[FeatureSpec, ...]:
+def _features(
+    raw: object, path: Path, entity: str, family: str, requires: tuple[str, ...]
+) -> tuple[FeatureColumn, ...]:
     if not isinstance(raw, list) or not raw:
         raise FeatureHeaderError(f"{path}: header field 'features' must be a non-empty list")
-    specs: list[FeatureSpec] = []
+    specs: list[FeatureColumn] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             raise FeatureHeaderError(f"{path}: features[{i}] must be a mapping")
@@ -118,7 +120,7 @@ def _features(raw: object, path: Path, entity: str, family: str, requires: tuple
                 f"expected one of {', '.join(FEATURE_TYPES)}"
             )
         specs.append(
-            FeatureSpec(
+            FeatureColumn(
                 name=str(item["name"]),
                 entity=entity,
                 family=family,
@@ -165,7 +167,7 @@ def parse_feature_file(path: Path, kind: str = "features") -> FeatureFile:
         materialize = "table"
     if materialize not in ("table", "view"):
         raise FeatureHeaderError(f"{path}: materialize must be 'table', 'view' or true")
-    features: tuple[FeatureSpec, ...] = ()
+    features: tuple[FeatureColumn, ...] = ()
     if kind == "features":
         features = _features(h.get("features"), path, entity, str(h["family"]), requires)
     relation = path.stem if kind == "step" else f"feat_{path.stem}"

@@ -13,9 +13,6 @@ from typing import Annotated
 
 import typer
 
-from yunshao.ocds.importer import import_releases
-from yunshao.ocds.indicators import SettingsError, compute_indicators_file, dumps, load_settings
-
 app = typer.Typer(help="OCDS: import and red-flag indicators / OCDS 导入与红旗指标")
 
 _LOGGER = logging.getLogger("yunshao.ocds")
@@ -51,6 +48,8 @@ def import_command(
     out_dataset: Annotated[Path, typer.Argument(file_okay=False, help="Dataset folder to write / 输出数据集目录")],
 ) -> None:
     """Import OCDS compiled releases as a trail-contract dataset / 导入 OCDS 数据为契约数据集."""
+    from yunshao.ocds.importer import import_releases  # pandas: loaded only when used
+
     _log_to_stderr(logging.WARNING)
     report = import_releases(file, out_dataset)
     tables = ", ".join(f"{table} {count}" for table, count in sorted(report.rows.items()))
@@ -70,6 +69,8 @@ def indicators_command(
     no_meta: Annotated[bool, typer.Option("--no-meta", help="Omit the Meta key / 不输出 Meta")] = False,
 ) -> None:
     """Cardinal-compatible red-flag indicators as JSON on stdout / 红旗指标（JSON 输出到标准输出）."""
+    from yunshao.ocds.indicators import SettingsError, compute_indicators_file, dumps, load_settings
+
     try:
         loaded = load_settings(settings)
     except SettingsError as exc:

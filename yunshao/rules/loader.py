@@ -9,15 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import yaml
 
 from yunshao.contract.schema import TABLES
-from yunshao.engine import read_sql_file, render_sql
 from yunshao.rules.model import PLACEHOLDER, SQL_PARAM, Rule, RuleError, parse_rule
-from yunshao.rules.params import global_params
-from yunshao.settings import RuleSettings
+
+try:  # libyaml's loader, when PyYAML was built with it, reads the catalog ten times faster than pure Python
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+if TYPE_CHECKING:  # DuckDB, the engine and the settings only for binding SQL: `rules list` never binds it
+    import duckdb
+
+    from yunshao.settings import RuleSettings
 
 PACKAGE = Path(__file__).parent
 CATALOG = PACKAGE / "catalog"
@@ -40,11 +47,13 @@ WARNINGS_COLUMNS = {
 def read_rule_file(path: Path) -> Rule:
     """One rule from YAML; its SQL inline under ``sql:`` or in the sibling ``<ID>.sql``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # a safe loader, C or Python
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: <yaml>: not valid YAML: {exc}") from None
     sibling = path.with_suffix(".sql")
     if isinstance(data, dict) and "sql" not in data and sibling.exists():
+        from yunshao.engine import read_sql_file
+
         data["sql"] = read_sql_file(sibling).body.strip()
     return parse_rule(data, path)
 
@@ -66,6 +75,8 @@ def load_rules(
     extra_dirs: Sequence[Path] = (), *, builtin: bool = True, settings: RuleSettings | None = None
 ) -> list[Rule]:
     """The built-in catalog plus user folders, every rule validated; duplicate ids are refused."""
+    from yunshao.settings import RuleSettings
+
     paths = [*(rule_files(CATALOG) if builtin else []), *(p for d in extra_dirs for p in rule_files(Path(d)))]
     stamp = tuple((str(p), p.stat().st_mtime_ns, _mtime(p.with_suffix(".sql"))) for p in paths)
     return list(_load_validated(stamp, (settings or RuleSettings()).model_dump_json()))
@@ -84,12 +95,16 @@ def _load_validated(stamp: tuple[tuple[str, int, int], ...], settings_json: str)
         if rule.id in seen:
             raise RuleError(f"{rule.path}: id: '{rule.id}' is already declared in {seen[rule.id]}")
         seen[rule.id] = rule.path
+    from yunshao.settings import RuleSettings
+
     validate_sql(rules, RuleSettings.model_validate_json(settings_json))
     return tuple(rules)
 
 
 def validate_sql(rules: Iterable[Rule], settings: RuleSettings) -> None:
     """Bind every rule's SQL against an empty contract; check its columns, params and guide."""
+    from yunshao.rules.params import global_params
+
     con = _empty_contract(settings)
     regional = global_params(settings)
     for rule in rules:
@@ -98,6 +113,8 @@ def validate_sql(rules: Iterable[Rule], settings: RuleSettings) -> None:
 
 
 def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
     con = duckdb.connect(":memory:")
     for table in TABLES.values():
         cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
@@ -114,8 +131,12 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
 
 
 def _check_rule_sql(con: duckdb.DuckDBPyConnection, rule: Rule, regional: dict[str, object]) -> None:
-    where = f"{rule.path}: "
+    import duckdb
+
+    from yunshao.engine import render_sql
     from yunshao.ocds.hits import HITS_TABLE
+
+    where = f"{rule.path}: "
 
     known = {*TABLES, "warnings", HITS_TABLE, *step_names()}
     unknown = [t for t in rule.requires if t not in known and not t.startswith("features_")]

@@ -130,9 +130,7 @@ def _skip_reason(
     return None
 
 
-def _hits(
-    backend: Backend, rule: Rule, params: dict[str, Any], lang: str, duplicates: dict[str, int]
-) -> pd.DataFrame:
+def _hits(backend: Backend, rule: Rule, params: dict[str, Any], lang: str, duplicates: dict[str, int]) -> pd.DataFrame:
     """The rule's rows as warnings: evidence JSON, rendered guide and a stable id.
 
     Two rows with the same rule, entity and key are one hit; the later ones are dropped and counted in

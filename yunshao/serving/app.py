@@ -24,6 +24,7 @@ import yunshao
 from yunshao.serving import feedback as feedback_mod
 from yunshao.serving.api.deps import NotLoggedIn
 from yunshao.serving.api.routes import feedback, health, pages, posts, projects, score, warnings
+from yunshao.serving.batch_scoring import ScoreFn, ScoringEngine
 from yunshao.serving.batcher import MicroBatcher
 from yunshao.serving.bundles import bundle_keys
 from yunshao.serving.core import audit as audit_mod
@@ -31,9 +32,8 @@ from yunshao.serving.core.config import resolve
 from yunshao.serving.core.metrics import Metrics, MetricsMiddleware
 from yunshao.serving.core.sqlite import SqliteFile
 from yunshao.serving.keys import KeyStore
-from yunshao.serving.model import load_model, score_fn
+from yunshao.serving.loaded_model import load_model, score_fn
 from yunshao.serving.models.contract_rows import ProjectBundle
-from yunshao.serving.scoring import ScoreFn, ScoringEngine
 from yunshao.serving.store import Store
 from yunshao.settings import Settings
 

@@ -8,10 +8,43 @@ from typing import Annotated
 
 import typer
 
+from yunshao.console.where import say_where
 from yunshao.serving.core.security import ROLES
-from yunshao.settings import get_settings
+from yunshao.serving.keys import KeyStore  # SQLite and hashlib only: cheap enough for `yunshao --help`
 
 keys_app = typer.Typer(help="API keys of the scoring API and the pages (stored hashed).", no_args_is_help=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    """A one-line error and exit code 2, as every command prints a mistake a user can fix."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _keys_file(db: Path | None, *, must_exist: bool) -> Path:
+    """``--db`` or the settings' keys file (under YUNSHAO_HOME), said on stderr.
+
+    Only ``keys create`` may create the file: a keys file that another command would create empty, in a
+    mistyped or another folder's place, makes every key fail with 401 and says nothing.
+    """
+    from yunshao.settings import get_settings
+
+    path = db or get_settings().serve.keys_db
+    say_where("keys", path)
+    if must_exist and not path.is_file():
+        raise _fail(f"{path}: keys file not found (create a key with `yunshao keys create`)")
+    return path
+
+
+def _key_store(db: Path | None, *, must_exist: bool) -> KeyStore:
+    """The keys file opened; one that is not a keys file (SQLite refuses it) is a one-line error."""
+    import sqlite3
+
+    path = _keys_file(db, must_exist=must_exist)
+    try:
+        return KeyStore(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise _fail(f"{path}: cannot be opened as a keys file: {exc}") from None
 
 
 def serve(
@@ -27,11 +60,16 @@ def serve(
 
     import uvicorn
 
+    from yunshao.settings import get_settings
+
     settings = get_settings()
     serve_settings = settings.serve
     store = store or serve_settings.store
     if store is None:
         raise typer.BadParameter("give --store OUT/yunshao.duckdb (or set YUNSHAO_SERVE__STORE)")
+    _keys_file(None, must_exist=True)
+    if settings.model.use_champion:
+        say_where("model registry", settings.model.mlflow_tracking_uri)
     os.environ["YUNSHAO_SERVE__STORE"] = str(Path(store).resolve())
     n = workers or serve_settings.workers
     uvicorn.run(
@@ -50,36 +88,32 @@ def serve(
 def create_key(
     role: Annotated[str, typer.Option(help=f"one of {', '.join(ROLES)}")],
     name: Annotated[str, typer.Option(help="who or what holds the key")] = "",
-    db: Annotated[Path | None, typer.Option(help="keys file (default: settings.serve.keys_db)")] = None,
+    db: Annotated[Path | None, typer.Option(help="keys file (default: YUNSHAO_HOME/keys.sqlite)")] = None,
 ) -> None:
     """Create a key; it is printed once and only its hash is kept."""
-    from yunshao.serving.keys import KeyStore
-
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
-    record, token = KeyStore(db or get_settings().serve.keys_db).create(role, name)
+    record, token = _key_store(db, must_exist=False).create(role, name)
     typer.echo(f"key_id {record.key_id} role {record.role} name {record.name}", err=True)
     typer.echo(token)
 
 
 @keys_app.command("list")
-def list_keys(db: Annotated[Path | None, typer.Option(help="keys file")] = None) -> None:
+def list_keys(
+    db: Annotated[Path | None, typer.Option(help="keys file (default: YUNSHAO_HOME/keys.sqlite)")] = None,
+) -> None:
     """Keys by id, role, name, creation and revocation (never the keys themselves)."""
-    from yunshao.serving.keys import KeyStore
-
-    for k in KeyStore(db or get_settings().serve.keys_db).list_keys():
+    for k in _key_store(db, must_exist=True).list_keys():
         typer.echo(f"{k.key_id}\t{k.role}\t{k.name}\t{k.created_at}\t{k.revoked_at or 'live'}")
 
 
 @keys_app.command("revoke")
 def revoke_key(
     key_id: Annotated[str, typer.Argument(help="the key_id shown by `keys list`")],
-    db: Annotated[Path | None, typer.Option(help="keys file")] = None,
+    db: Annotated[Path | None, typer.Option(help="keys file (default: YUNSHAO_HOME/keys.sqlite)")] = None,
 ) -> None:
     """Revoke a key at once (the next request with it gets 401)."""
-    from yunshao.serving.keys import KeyStore
-
-    if not KeyStore(db or get_settings().serve.keys_db).revoke(key_id):
+    if not _key_store(db, must_exist=True).revoke(key_id):
         typer.echo(f"no live key with id {key_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")

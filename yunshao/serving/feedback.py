@@ -124,7 +124,7 @@ def feedback_path(out: Path, state_db: Path | None = None) -> Path:
 def read_feedback(path: Path) -> pd.DataFrame:
     """All feedback rows of a state file (empty frame with the columns when the file is absent).
 
-    ``decided_at`` is a naive Asia/Shanghai timestamp, as the contract's labels are.
+    ``decided_at`` is a naive local timestamp (``engine.timezone``), as the contract's labels are.
     """
     path = Path(path)
     if not path.is_file():

@@ -22,7 +22,22 @@ Conventions a reader of the data can rely on:
 - Bad rows live in `<table>.bad.csv` (approvals, bids, payments); every other row satisfies the contract.
 """
 
-from yunshao.simulate.config import SCHEMES
-from yunshao.simulate.runner import SimulationSummary, simulate
+from typing import TYPE_CHECKING
+
+from yunshao.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from yunshao.simulate.config import SCHEMES
+    from yunshao.simulate.runner import SimulationSummary, simulate
 
 __all__ = ["SCHEMES", "SimulationSummary", "simulate"]
+
+# imported on first use: the simulator needs numpy and pyarrow, which the CLI loads only for `simulate`
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "SCHEMES": "yunshao.simulate.config",
+        "SimulationSummary": "yunshao.simulate.runner",
+        "simulate": "yunshao.simulate.runner",
+    },
+)

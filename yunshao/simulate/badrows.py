@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from yunshao.contract.schema import TABLES
 from yunshao.simulate.state import State
 
 DEFECTS = ("missing_required", "bad_type", "unknown_enum", "dangling_id", "duplicate_id", "negative_amount")
@@ -66,7 +67,7 @@ def corrupt(
     for j, row in zip(pick, rows, strict=True):
         defect = DEFECTS[int(rng.integers(0, len(DEFECTS)))]
         amount_col = spec["amount"]
-        if defect == "negative_amount" and row.get(amount_col) in (None, 0):
+        if defect == "negative_amount" and (row.get(amount_col) in (None, 0) or _may_be_negative(name, row)):
             defect = "unknown_enum"
         if defect == "missing_required":
             col = spec["missing_required"][int(rng.integers(0, len(spec["missing_required"])))]
@@ -82,6 +83,12 @@ def corrupt(
         out.append(row)
         state.bad_rows.append((name, str(row[spec["key"]]), defect))
     return table.filter(pa.array(~drop)) if drop.any() else table
+
+
+def _may_be_negative(table: str, row: dict[str, Any]) -> bool:
+    """The contract allows this row's amount to be negative (a change node, a clawback): no defect."""
+    where = TABLES[table].column(SPEC[table]["amount"]).negative_where
+    return where is not None and row.get(where[0]) in where[1]
 
 
 def protected_tenders(tenders: pa.Table, projects: set[str]) -> set[str]:

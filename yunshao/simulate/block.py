@@ -75,7 +75,8 @@ def make_block(rng: np.random.Generator, ctx: Context, p0: int, n: int) -> dict[
     bba = build_before_approval.shift(rng, plan, steps)
     payout_unmet_promise.shift(rng, plan, steps)
     award = run_tenders(rng, plan, steps, co, state, dur)
-    deals = money.decide(rng, plan, steps, award, co, ctx.region_factor)
+    reductions = np.random.default_rng([ctx.seed, 23, p0 // BLOCK])  # its own stream: see money.decide
+    deals = money.decide(rng, plan, steps, award, co, ctx.region_factor, reductions)
     handler = world.clerks[plan.unit, rng.integers(0, 1 << 30, n) % world.n_clerks[plan.unit]]
     events = expand(rng, world, plan, steps, handler, ctx.county, prng)
     if prng is not None:

@@ -2,7 +2,9 @@
 investment agreements with yearly performance, and land parcels.
 
 Clean money never carries a scheme's trace: audited settlements stay within 10 % of the contract, change
-orders total at most 10 %, contracts are signed at C14 and payments follow the construction permit.
+orders total at most 10 %, contracts are signed at C14 and payments follow the construction permit. A few
+clean change orders reduce the works (核减): a negative amount, as the contract allows on a change node,
+with no supplement contract, and the settlement follows the reduced total.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from yunshao.simulate.config import DAY, SIM_END
 from yunshao.simulate.plan import CATEGORY_WORDS, CONSTRUCTION, INVESTMENT, LAND, PROCUREMENT, SUBSIDY, Plan
 from yunshao.simulate.schemes import land_appraisal_inflation, payout_unmet_promise, settlement_inflation
 from yunshao.simulate.state import State
-from yunshao.simulate.trails import Events, Steps
+from yunshao.simulate.trails import REDUCTION_NOTE, Events, Steps
 
 ADVANCE, PROGRESS, SETTLEMENT, COMPENSATION, SUBSIDY_PAY, OTHER = range(len(PAYMENT_KINDS))
 LAND_PRICE = {"industrial": 450.0, "residential": 2200.0, "public": 700.0}
+#: Share of the clean change orders without a supplement contract that reduce the works instead (核减).
+REDUCTION_SHARE = 0.25
 
 
 @dataclass
@@ -46,9 +50,19 @@ class Deals:
 
 
 def decide(
-    rng: np.random.Generator, plan: Plan, steps: Steps, award: Award, co: Companies, region_factor: np.ndarray
+    rng: np.random.Generator,
+    plan: Plan,
+    steps: Steps,
+    award: Award,
+    co: Companies,
+    region_factor: np.ndarray,
+    reductions: np.random.Generator,
 ) -> Deals:
-    """Amounts per step (steps.amount, steps.note) and per project."""
+    """Amounts per step (steps.amount, steps.note) and per project.
+
+    ``reductions`` draws the honest reductions apart from ``rng``, so every other value of a county stays
+    what it was before reductions were planted.
+    """
     n = plan.n
     company = award.company.copy()
     contract = award.price.copy()
@@ -89,6 +103,8 @@ def decide(
     note[c17] = np.where(honest, 5, np.where(np.isnan(planted_frac), rng.choice([4, 5, -1], len(c17)), 6))
     supplement = np.zeros(len(steps.proj), dtype=bool)
     supplement[c17] = (rng.random(len(c17)) < 0.7) | honest | ~np.isnan(planted_frac)
+    plain = c17[np.isnan(planted_frac) & ~honest & ~supplement[c17] & np.isfinite(contract[p[c17]])]
+    reduce_works(reductions, plain, contract[p[plain]], amount, note)
     changes = np.bincount(p[c17], weights=amount[c17], minlength=n)
     c18 = steps.of("C18")
     w = rng.uniform(0.5, 1.5, len(c18))
@@ -143,6 +159,21 @@ def decide(
         promised=promised,
         payout=payout,
     )
+
+
+def reduce_works(
+    rng: np.random.Generator, candidates: np.ndarray, contract: np.ndarray, amount: np.ndarray, note: np.ndarray
+) -> None:
+    """Turn about ``REDUCTION_SHARE`` of the ``candidates`` (C17 steps) into honest reductions (核减).
+
+    Works are cut as well as added; a county's data holds such change orders with negative amounts, and a
+    detector that has never seen one would take the contract's exception for an error. Candidates are
+    clean change orders without a supplement contract, since contract amounts are never negative.
+    """
+    pick = rng.random(len(candidates)) < REDUCTION_SHARE
+    steps = candidates[pick]
+    amount[steps] = -rng.uniform(0.005, 0.03, len(steps)) * contract[pick]
+    note[steps] = REDUCTION_NOTE
 
 
 def _ts_of(events: Events, steps: Steps, step_idx: np.ndarray) -> np.ndarray:

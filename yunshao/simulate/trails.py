@@ -50,7 +50,10 @@ NOTES = (
     "设计变更：地质条件变化，附监理意见、变更图纸及造价审核",
     "变更",
     "申请撤回",
+    "核减：部分工程取消，附监理意见及造价审核",
 )
+#: The note of an honest reduction of the works (核减), a change order with a negative amount.
+REDUCTION_NOTE = len(NOTES) - 1
 
 
 @dataclass(frozen=True)

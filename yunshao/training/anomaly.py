@@ -14,10 +14,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from yunshao.settings import ModelSettings
 from yunshao.training.detectors import ECODDetector, make_detector
 
 ANOMALY_PREFIX = "anomaly_"
 ANOMALY_SCORE = "anomaly_score"
+_DEFAULTS = ModelSettings()  # the forest size's one home is ``model.n_estimators``
 
 
 class AnomalyScorer(TransformerMixin, BaseEstimator):
@@ -26,7 +28,7 @@ class AnomalyScorer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         detectors: tuple[str, ...] = ("iforest", "ecod"),
-        n_estimators: int = 200,
+        n_estimators: int = _DEFAULTS.n_estimators,
         random_state: int | None = None,
     ) -> None:
         self.detectors = detectors

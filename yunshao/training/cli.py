@@ -6,13 +6,17 @@ Register on the top-level app with ``register(app)`` (or ``app.command()(train)`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from yunshao.settings import Settings
-from yunshao.training.spec import ExperimentSpec
+from yunshao.console.where import say_where
+from yunshao.contract.errors import ContractError
+
+if TYPE_CHECKING:  # the settings and the spec are imported by the commands, so `yunshao --help` stays fast
+    from yunshao.settings import Settings
+    from yunshao.training.spec import ExperimentSpec
 
 app = typer.Typer(help="models: train, tune, promote / 模型：训练、调参、上线", no_args_is_help=True)
 console = Console()
@@ -22,29 +26,53 @@ DatasetArg = Annotated[Path, typer.Argument(help="contract dataset folder")]
 SpecOpt = Annotated[Path | None, typer.Option("--spec", help="experiment spec YAML (experiments/*.yaml)")]
 
 
-def _spec(path: Path | None) -> ExperimentSpec:
+def _fail(message: str) -> typer.Exit:
+    """A one-line error (a dataset that cannot be read, a bad spec) and exit code 2."""
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def _spec(path: Path | None, settings: Settings) -> ExperimentSpec:
+    """The spec file over the settings' defaults (what the file leaves out, the settings give)."""
     from yunshao.training.spec import load_spec
 
     try:
-        return load_spec(path)
+        return load_spec(path, settings)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise _fail(str(exc)) from None
+
+
+def _settings() -> Settings:
+    """The settings, after saying which registry the command uses (MLflow's own lines quiet unless -v)."""
+    from yunshao.console.noise import quiet_mlflow
+    from yunshao.settings import Settings
+
+    settings = Settings()
+    say_where("model registry", settings.model.mlflow_tracking_uri)
+    quiet_mlflow()
+    return settings
 
 
 def _dataset(path: Path) -> None:
     if not path.is_dir():
-        err.print(f"[red]error:[/red] {path}: dataset folder not found", highlight=False)
-        raise typer.Exit(2)
+        raise _fail(f"{path}: dataset folder not found")
 
 
 @app.command()
 def train(dataset: DatasetArg, spec: SpecOpt = None) -> None:
     """Train on DATASET, log to MLflow, register a version with the alias `challenger`."""
+    from yunshao.console.progress import steps
+    from yunshao.training.experiment import TRAIN_STEPS
     from yunshao.training.experiment import train as run_train
 
     _dataset(dataset)
-    summary = run_train(dataset, _spec(spec), Settings(), spec_path=spec)
+    settings = _settings()
+    experiment = _spec(spec, settings)
+    try:
+        with steps("training", TRAIN_STEPS) as step:
+            summary = run_train(dataset, experiment, settings, spec_path=spec, progress=step)
+    except ContractError as exc:
+        raise _fail(str(exc)) from None
     console.print(f"registered version [bold]{summary.version}[/bold] as challenger (run {summary.run_id})")
     console.print(f"combination: {summary.combination}")
     for row in summary.comparison:
@@ -67,12 +95,21 @@ def tune(
     """Optuna study (SQLite, pruning, resumable) over classifier and combination parameters."""
     import yaml
 
+    from yunshao.console.noise import quiet_optuna
+    from yunshao.console.progress import bar
     from yunshao.training.tune import tune as run_tune
     from yunshao.training.tune import tuned_spec
 
     _dataset(dataset)
-    experiment = _spec(spec)
-    summary = run_tune(dataset, trials, experiment, Settings())
+    settings = _settings()
+    experiment = _spec(spec, settings)
+    say_where("optuna storage", settings.model.optuna_storage)
+    quiet_optuna()
+    try:
+        with bar("tuning: trials") as update:
+            summary = run_tune(dataset, trials, experiment, settings, progress=update)
+    except ContractError as exc:
+        raise _fail(str(exc)) from None
     console.print(
         f"study {summary.study_name}: {summary.trials} trials ({summary.ran} run now), best {summary.best_value}"
     )
@@ -91,18 +128,15 @@ def promote(
     from mlflow.exceptions import MlflowException
 
     from yunshao.training.registry import promote as run_promote
-    from yunshao.training.registry import registry_exists, resolve_uri
+    from yunshao.training.registry import registry_exists
 
-    settings = Settings().model
+    settings = _settings().model
     if not registry_exists(settings):
-        uri = resolve_uri(settings.mlflow_tracking_uri)
-        err.print(f"[red]error:[/red] no model registry at {uri}: run `yunshao train` first", highlight=False)
-        raise typer.Exit(2)
+        raise _fail(f"no model registry at {settings.mlflow_tracking_uri}: run `yunshao train` first")
     try:
         promoted = run_promote(settings, version)
     except MlflowException as exc:
-        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
-        raise typer.Exit(2) from None
+        raise _fail(exc.message) from None
     console.print(f"champion → version {promoted}")
 
 

@@ -35,6 +35,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from yunshao.settings import ModelSettings
 from yunshao.training.evaluate import average_precision
 from yunshao.training.rule_weights import RuleConfirmation, rule_columns
 
@@ -45,6 +46,8 @@ CANDIDATES = ("weighted", "label_free", "rules", "detectors", "classifier", "ble
 #: candidates that need a model score
 NEEDS_MODEL = ("weighted", "classifier", "blend", "stack")
 EPS = 1e-4
+#: the level shares and the red precision default to the settings' (one home for each default)
+_DEFAULTS = ModelSettings()
 
 
 class RiskCombiner(BaseEstimator):
@@ -59,9 +62,9 @@ class RiskCombiner(BaseEstimator):
         red_hit: float = 0.7,
         yellow_hit: float = 0.35,
         anomaly_power: float = 2.0,
-        red_share: float = 0.02,
-        yellow_share: float = 0.10,
-        red_precision: float = 0.95,
+        red_share: float = _DEFAULTS.red_share,
+        yellow_share: float = _DEFAULTS.yellow_share,
+        red_precision: float = _DEFAULTS.red_precision,
         red_needs_rule: bool = True,
         min_validation: int = 5,
         min_red_risk: float = 40.0,

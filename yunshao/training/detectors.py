@@ -25,6 +25,11 @@ from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from yunshao.settings import ModelSettings
+
+#: the forest size defaults to the settings' ``model.n_estimators`` (one home for each default)
+_DEFAULTS = ModelSettings()
+
 Array = NDArray[np.float64]
 
 
@@ -85,7 +90,7 @@ class IsolationForestDetector(_Detector):
 
     def __init__(
         self,
-        n_estimators: int = 200,
+        n_estimators: int = _DEFAULTS.n_estimators,
         max_samples: int | float | str = "auto",
         max_features: float = 1.0,
         contamination: float | Literal["auto"] = "auto",

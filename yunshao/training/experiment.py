@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from yunshao.training.explain import shap_contributions
 from yunshao.training.labels import Targets, make_targets, read_outcomes
 from yunshao.training.spec import ExperimentSpec
 from yunshao.training.train import FitResult, fit_risk_model
+
+#: the steps of ``train``, in order, as its progress callback names them
+TRAIN_STEPS = ("features and rules", "fit", "log to MLflow", "register")
 
 
 @dataclass
@@ -53,21 +57,31 @@ def train(
     *,
     spec_path: Path | None = None,
     data: tuple[ProjectData, Targets] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TrainSummary:
-    """Load ``dataset`` (or use ``data``), fit per ``spec``, log and register the model."""
+    """Load ``dataset`` (or use ``data``), fit per ``spec``, log and register the model.
+
+    ``progress`` is called with each of ``TRAIN_STEPS`` as it starts (a minute or more goes by in silence
+    otherwise on a county of thousands of projects).
+    """
     import mlflow
 
     from yunshao.training.registry import log_risk_model, use_experiment
 
+    step = progress or (lambda name: None)
+    step(TRAIN_STEPS[0])
     if data is None:
         if dataset is None:
             raise ValueError("train needs a dataset")
         data = training_data(prepare_store(dataset, settings), settings)
     frame, targets = data
+    step(TRAIN_STEPS[1])
     result = fit_risk_model(frame, targets, spec)
+    step(TRAIN_STEPS[2])
     use_experiment(settings.model)
     with mlflow.start_run(run_name=f"train-{spec.name}-v{spec.version}") as run:
         log_fit(result, frame, targets, spec, dataset=dataset, spec_path=spec_path)
+        step(TRAIN_STEPS[3])
         info = log_risk_model(result.model, frame.frame.head(50), settings.model)
     return TrainSummary(
         run_id=run.info.run_id,

@@ -66,8 +66,11 @@ class Targets:
         return int((self.y == 0).sum())
 
 
-def make_targets(outcomes: pd.DataFrame, entity_type: str, index: pd.Index, *, partial_weight: float = 0.5) -> Targets:
-    """Targets for the entities in ``index`` (projects or posts) from outcomes of that entity type."""
+def make_targets(outcomes: pd.DataFrame, entity_type: str, index: pd.Index, *, partial_weight: float) -> Targets:
+    """Targets for the entities in ``index`` (projects or posts) from outcomes of that entity type.
+
+    ``partial_weight`` has no default here: it is ``ModelSettings.partial_weight``, passed by the caller.
+    """
     rows = outcomes[outcomes["entity_type"] == entity_type].copy()
     rows = rows[rows["entity_id"].isin(index)]
     value = {"confirmed": 1.0, "partial": partial_weight, "unfounded": 0.0}

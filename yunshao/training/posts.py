@@ -29,12 +29,15 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
 from yunshao.contract.schema import OFFICIAL_SCHEMES
+from yunshao.settings import ModelSettings
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.classifier import RiskClassifier
 from yunshao.training.dataset import has_table, numeric_features, sql
 from yunshao.training.explain import shap_contributions, top_factors
 from yunshao.training.labels import UNLABELLED, Targets, make_targets, read_outcomes
 
+#: the level shares, the partial outcome's weight and the factors shown default to the settings' (one home each)
+_DEFAULTS = ModelSettings()
 NODE_WEIGHTS: dict[str, float] = {
     **dict.fromkeys(("C04", "C06", "C08", "C09", "C13", "C17", "C20"), 1.0),
     **dict.fromkeys(("I04", "I05"), 1.0),
@@ -455,9 +458,10 @@ def score_posts(
     *,
     targets: Targets | None = None,
     project_targets: Targets | None = None,
-    red_share: float = 0.02,
-    yellow_share: float = 0.10,
-    top_k: int = 5,
+    red_share: float = _DEFAULTS.red_share,
+    yellow_share: float = _DEFAULTS.yellow_share,
+    partial_weight: float = _DEFAULTS.partial_weight,
+    top_k: int = _DEFAULTS.top_factors,
     min_positive: int = 10,
     n_splits: int = 5,
     derive_labels: bool = True,
@@ -475,7 +479,7 @@ def score_posts(
     the evidence score keeps posts of schemes nobody labelled in view; top factors are then SHAP
     values. Otherwise the evidence score stands alone with its exact component shares.
     """
-    project_targets = _project_targets(con, project_scores, project_targets)
+    project_targets = _project_targets(con, project_scores, project_targets, partial_weight)
     links = post_links(con)
     frame = post_frame(con, project_scores, project_targets, links, rule_strengths)
     if frame.empty:
@@ -520,7 +524,7 @@ def score_posts(
 
 
 def _project_targets(
-    con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame, given: Targets | None
+    con: duckdb.DuckDBPyConnection, project_scores: pd.DataFrame, given: Targets | None, partial_weight: float
 ) -> Targets | None:
     """The project outcomes given, else those in the store (labels, feedback), else None."""
     if given is not None:
@@ -528,7 +532,7 @@ def _project_targets(
     outcomes = read_outcomes(con)
     if outcomes.empty:
         return None
-    return make_targets(outcomes, "project", project_scores.index.astype(str))
+    return make_targets(outcomes, "project", project_scores.index.astype(str), partial_weight=partial_weight)
 
 
 def _post_anomaly(features: pd.DataFrame, random_state: int | None) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 MLflow 3 replaced stages with aliases: ``train`` gives a new version the alias ``challenger``, and
 ``promote`` moves ``champion`` to it. The tracking store is a local SQLite file by default (any tracking
-URI through ``ModelSettings.mlflow_tracking_uri``); a relative ``sqlite:///file.db`` resolves against the
-current directory. MLflow is imported only here, so ``yunshao run`` does not pay for it unless a
-registry exists.
+URI through ``ModelSettings.mlflow_tracking_uri``); ``Settings`` places a relative ``sqlite:///file.db``
+under ``YUNSHAO_HOME``, so every command finds the same registry wherever it is started. MLflow is
+imported only here, so ``yunshao run`` does not pay for it unless a registry exists.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import joblib
 import pandas as pd
 
-from yunshao.settings import ModelSettings
+from yunshao.settings import SQLITE_URI, ModelSettings
 from yunshao.training.model import RiskModel
 
 if TYPE_CHECKING:
@@ -24,19 +24,19 @@ if TYPE_CHECKING:
 
 CHALLENGER = "challenger"
 CHAMPION = "champion"
-SQLITE = "sqlite:///"
-
-
-def resolve_uri(uri: str) -> str:
-    """A relative SQLite path made absolute against the current directory; other URIs unchanged."""
-    if uri.startswith(SQLITE) and not uri.startswith(SQLITE + "/"):
-        return SQLITE + str((Path.cwd() / uri[len(SQLITE) :]).resolve())
-    return uri
 
 
 def sqlite_path(uri: str) -> Path | None:
-    uri = resolve_uri(uri)
-    return Path(uri[len(SQLITE) :]) if uri.startswith(SQLITE) else None
+    """The file of a ``sqlite:///`` URI (absolute once ``Settings`` resolved it), None for other URIs."""
+    return Path(uri[len(SQLITE_URI) :]) if uri.startswith(SQLITE_URI) else None
+
+
+def make_folder(uri: str) -> str:
+    """``uri`` after creating the folder of its SQLite file (SQLite makes the file, not its folder)."""
+    path = sqlite_path(uri)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return uri
 
 
 def registry_exists(settings: ModelSettings) -> bool:
@@ -48,7 +48,7 @@ def registry_exists(settings: ModelSettings) -> bool:
 def client(settings: ModelSettings) -> MlflowClient:
     import mlflow
 
-    uri = resolve_uri(settings.mlflow_tracking_uri)
+    uri = make_folder(settings.mlflow_tracking_uri)
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     return mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)

@@ -24,7 +24,7 @@ from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_p
 from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
 from yunshao.training.posts import PostScores, score_posts
-from yunshao.training.spec import ExperimentSpec
+from yunshao.training.spec import ExperimentSpec, spec_defaults
 
 Progress = Callable[[str], None]
 MODEL_TABLE = "scoring_model"
@@ -108,6 +108,7 @@ def posts_of(
         targets=post_targets,
         red_share=settings.model.red_share,
         yellow_share=settings.model.yellow_share,
+        partial_weight=settings.model.partial_weight,
         top_k=settings.model.top_factors,
         min_positive=settings.model.min_labels,
         rule_strengths=rule_strengths(model, data),
@@ -192,15 +193,12 @@ def mark_low_confirmation(con: duckdb.DuckDBPyConnection, rules: list[dict[str, 
 
 
 def spec_from_settings(settings: Settings) -> ExperimentSpec:
-    """The in-run experiment: defaults, with the settings' seed, forest size and level shares."""
+    """The in-run experiment: the spec defaults (the settings' seed, forest size and level shares)."""
     m = settings.model
-    spec = ExperimentSpec(name="in-run", seed=m.random_state)
-    spec.anomaly.n_estimators = m.n_estimators
+    spec = spec_defaults(settings)
+    spec.name = "in-run"
     # rules learn from any outcome; a classifier needs enough of them, and may be switched off
     spec.validation.min_positive = m.min_labels if m.train_in_run else 2**31
-    spec.combine.params.update(
-        {"red_share": m.red_share, "yellow_share": m.yellow_share, "red_precision": m.red_precision}
-    )
     return spec
 
 

@@ -2,6 +2,8 @@
 
 A spec file in ``experiments/`` is the one record of how a model was made; ``train`` and ``tune`` read
 one and log it with the run. Unknown keys are errors (a typo must not silently fall back to a default).
+What a spec leaves out comes from the settings (``ModelSettings``: the seed, the forest size, the level
+shares and the red precision), so a default is written once, in ``yunshao/settings.py``.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from yunshao.settings import ModelSettings, Settings
+
+_DEFAULTS = ModelSettings()
+#: RiskCombiner parameters whose defaults are settings (the level shares and the red precision)
+LEVEL_PARAMS = ("red_share", "yellow_share", "red_precision")
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class FeatureSpec(_Strict):
+    """Which columns of ``features_project`` (and which rule hits) a model reads."""
+
     include: list[str] | None = Field(default=None, description="feature columns to use; None = all")
     exclude: list[str] = Field(default_factory=list)
     exclude_families: list[str] = Field(
@@ -31,7 +41,7 @@ class FeatureSpec(_Strict):
 
 class AnomalySpec(_Strict):
     detectors: tuple[str, ...] = ("iforest", "ecod")
-    n_estimators: int = 200
+    n_estimators: int = _DEFAULTS.n_estimators
 
 
 class PatternSpec(_Strict):
@@ -73,7 +83,7 @@ class ExperimentSpec(_Strict):
     name: str = "default"
     version: int = 1
     description: str = ""
-    seed: int = 0
+    seed: int = _DEFAULTS.random_state
     features: FeatureSpec = FeatureSpec()
     anomaly: AnomalySpec = AnomalySpec()
     pattern: PatternSpec = PatternSpec()
@@ -83,17 +93,43 @@ class ExperimentSpec(_Strict):
     tune: TuneSpec = TuneSpec()
 
 
-def load_spec(path: Path | None) -> ExperimentSpec:
-    """Read a spec file (the defaults when ``path`` is None); errors name the file and the key."""
+def spec_defaults(settings: Settings | None = None) -> ExperimentSpec:
+    """The spec a file starts from: the effective settings' seed, forest size, level shares and precision."""
+    m = (settings or Settings()).model
+    spec = ExperimentSpec(seed=m.random_state)
+    spec.anomaly.n_estimators = m.n_estimators
+    spec.combine.params.update({name: getattr(m, name) for name in LEVEL_PARAMS})
+    return spec
+
+
+def load_spec(path: Path | None, settings: Settings | None = None) -> ExperimentSpec:
+    """Read a spec file over ``spec_defaults(settings)``; errors name the file and the key.
+
+    What the file sets wins; what it leaves out comes from the settings (``YUNSHAO_MODEL__RED_SHARE``
+    moves the red share of `train` as it moves that of `run`).
+    """
     if path is None:
-        return ExperimentSpec()
+        return spec_defaults(settings)
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read the experiment spec: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: the experiment spec must be a mapping of keys, got {type(raw).__name__}")
     try:
-        return ExperimentSpec.model_validate(raw)
+        return ExperimentSpec.model_validate(_merged(spec_defaults(settings).model_dump(), raw))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ValueError(f"{path}: {where}: {first['msg']}") from exc
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on ``base``, mapping into mapping, so a file's ``combine.params`` keeps the settings' shares."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -9,6 +9,7 @@ run nested under the study's run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from yunshao.settings import Settings
 from yunshao.training.dataset import ProjectData, prepare_store
 from yunshao.training.experiment import training_data
 from yunshao.training.labels import Targets
-from yunshao.training.registry import resolve_uri, use_experiment
+from yunshao.training.registry import make_folder, use_experiment
 from yunshao.training.spec import ExperimentSpec
 from yunshao.training.train import fit_risk_model
 
@@ -116,15 +117,19 @@ def tune(
     settings: Settings,
     *,
     data: tuple[ProjectData, Targets] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> TuneSummary:
-    """Run the study until it holds ``trials`` finished trials (resuming a stored one)."""
+    """Run the study until it holds ``trials`` finished trials (resuming a stored one).
+
+    ``progress`` gets (trials run now, trials to run) after each one, pruned or not.
+    """
     import mlflow
 
     if data is None:
         if dataset is None:
             raise ValueError("tune needs a dataset")
         data = training_data(prepare_store(dataset, settings), settings)
-    storage = resolve_uri(settings.model.optuna_storage)
+    storage = make_folder(settings.model.optuna_storage)
     study = optuna.create_study(
         storage=storage,
         study_name=spec.tune.study_name,
@@ -139,7 +144,7 @@ def tune(
     with mlflow.start_run(run_name=f"tune-{spec.tune.study_name}"):
         mlflow.log_params({"study": spec.tune.study_name, "storage": storage, "spec": spec.name})
         if missing:
-            study.optimize(objective_for(*data, spec), n_trials=missing)
+            study.optimize(objective_for(*data, spec), n_trials=missing, callbacks=[_reporter(missing, progress)])
         best = _best(study)
         if best is not None:
             mlflow.log_metric("best_cv_ap", best[0])
@@ -151,6 +156,21 @@ def tune(
         best_value=None if best is None else best[0],
         best_params={} if best is None else best[1],
     )
+
+
+def _reporter(total: int, progress: Callable[[int, int], None] | None) -> Callable[[optuna.Study, Any], None]:
+    """An Optuna callback that counts the trials this call ran and passes (done, total) on."""
+    done = 0
+    if progress:
+        progress(0, total)
+
+    def report(study: optuna.Study, trial: Any) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    return report
 
 
 def _stored_trials(storage: str, study_name: str) -> int:

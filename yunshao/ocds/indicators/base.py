@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from yunshao.ocds.indicators.release import Release
 from yunshao.ocds.indicators.settings import IndicatorSettings
@@ -65,10 +65,24 @@ class Context:
 
 
 class Indicator(Protocol):
+    """One indicator: its Cardinal code, its name in Chinese and English (shown in warnings), its passes."""
+
     code: str
+    zh: str
+    en: str
 
     def add(self, release: Release) -> None: ...
 
     def finish(self, results: Results) -> Meta | None:
         """Write the flags; return the Meta entry, or ``None`` for indicators without Meta."""
         ...
+
+
+class IndicatorClass(Protocol):
+    """An indicator's class: its code and names are readable before one is built from its settings."""
+
+    code: str
+    zh: str
+    en: str
+
+    def __call__(self, settings: Any, source: Any, /) -> Indicator: ...

@@ -10,6 +10,8 @@ from yunshao.ocds.indicators.settings import R003Settings
 
 class R003:
     code = "R003"
+    zh = "投标期过短"
+    en = "short submission period"
 
     def __init__(self, settings: R003Settings, context: Context) -> None:
         self.settings = settings

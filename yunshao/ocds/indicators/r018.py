@@ -9,6 +9,8 @@ from yunshao.ocds.indicators.settings import R018Settings
 
 class R018:
     code = "R018"
+    zh = "仅收到一份投标"
+    en = "single bid received"
 
     def __init__(self, settings: R018Settings, context: Context) -> None:
         self.methods = settings.procurement_methods

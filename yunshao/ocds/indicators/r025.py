@@ -13,6 +13,8 @@ from yunshao.ocds.indicators.stats import NAN, quantile, round_meta
 
 class R025:
     code = "R025"
+    zh = "投标人频繁投标却极少中标"
+    en = "excessive unsuccessful bids"
 
     def __init__(self, settings: R025Settings, context: Context) -> None:
         self.settings = settings

@@ -8,6 +8,8 @@ from yunshao.ocds.indicators.release import Release, number_at, str_at, string_i
 
 class R028:
     code = "R028"
+    zh = "不同投标人报价完全相同"
+    en = "identical bid prices"
 
     def __init__(self, settings: object, context: Context) -> None:
         self.context = context

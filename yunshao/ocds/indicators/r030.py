@@ -8,6 +8,8 @@ from yunshao.ocds.indicators.release import Release, str_at, string_ids
 
 class R030:
     code = "R030"
+    zh = "截止时间后提交的投标中标"
+    en = "late bid won"
 
     def __init__(self, settings: object, context: Context) -> None:
         self.ocids: list[str] = []

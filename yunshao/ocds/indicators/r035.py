@@ -9,6 +9,8 @@ from yunshao.ocds.indicators.settings import R035Settings
 
 class R035:
     code = "R035"
+    zh = "除中标人外所有投标被否决"
+    en = "all except winning bid disqualified"
 
     def __init__(self, settings: R035Settings, context: Context) -> None:
         self.threshold = settings.threshold

@@ -8,6 +8,8 @@ from yunshao.ocds.indicators.release import Release, number_at, str_at
 
 class R036:
     code = "R036"
+    zh = "最低报价被否决"
+    en = "lowest bid disqualified"
 
     def __init__(self, settings: object, context: Context) -> None:
         self.context = context

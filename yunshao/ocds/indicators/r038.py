@@ -26,6 +26,8 @@ class _Share:
 
 class R038:
     code = "R038"
+    zh = "被否决投标占比过高"
+    en = "excessive disqualified bids"
 
     def __init__(self, settings: R038Settings, context: Context) -> None:
         self.settings = settings

@@ -16,6 +16,8 @@ from yunshao.ocds.indicators.settings import R048Settings
 
 class R048:
     code = "R048"
+    zh = "中标人中标品目过于分散"
+    en = "heterogeneous supplier"
 
     def __init__(self, settings: R048Settings, context: Context) -> None:
         self.settings = settings

@@ -4,13 +4,13 @@ release, then writing flags and Meta once every fence is known."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from yunshao.ocds.indicators.base import GROUPS, Context, Indicator, MainCurrency, Results
+from yunshao.ocds.indicators.base import GROUPS, Context, Indicator, IndicatorClass, MainCurrency, Results
 from yunshao.ocds.indicators.r003 import R003
 from yunshao.ocds.indicators.r018 import R018
 from yunshao.ocds.indicators.r025 import R025
@@ -29,9 +29,11 @@ logger = logging.getLogger("yunshao.ocds.indicators")
 
 META_CODES = ("R024", "R025", "R038", "R048", "R058")
 
-_FACTORIES: dict[str, Callable[[Any, Context], Indicator]] = {
+#: every indicator class by code; R024 and R058 share one ratio collector, so ``_build`` makes them apart
+INDICATORS: dict[str, IndicatorClass] = {
     "R003": R003,
     "R018": R018,
+    "R024": R024,
     "R025": R025,
     "R028": R028,
     "R030": R030,
@@ -39,7 +41,13 @@ _FACTORIES: dict[str, Callable[[Any, Context], Indicator]] = {
     "R036": R036,
     "R038": R038,
     "R048": R048,
+    "R058": R058,
 }
+
+
+def indicator_names() -> dict[str, tuple[str, str]]:
+    """Code → (Chinese name, English name), as the indicator classes declare them, in Cardinal's order."""
+    return {code: (INDICATORS[code].zh, INDICATORS[code].en) for code in INDICATOR_CODES}
 
 
 def _build(settings: IndicatorSettings, context: Context) -> list[Indicator]:
@@ -54,7 +62,7 @@ def _build(settings: IndicatorSettings, context: Context) -> list[Indicator]:
         elif code == "R058":
             built.append(R058(config, collector))  # type: ignore[arg-type]
         else:
-            built.append(_FACTORIES[code](config, context))
+            built.append(INDICATORS[code](config, context))
     return built
 
 
@@ -109,13 +117,14 @@ def compute_indicators_file(path: Path, settings: IndicatorSettings, *, include_
 
 
 def indicator_hits(releases_path: Path | str, settings: IndicatorSettings) -> pd.DataFrame:
-    """The flags as rows (indicator, group, id, value), for turning them into catalog warnings."""
+    """The flags as rows (indicator, its zh and en names, group, id, value), for catalog warnings."""
     output = compute_indicators_file(Path(releases_path), settings, include_meta=False)
+    names = indicator_names()
     rows = [
-        (code, group, entity_id, value)
+        (code, *names[code], group, entity_id, value)
         for group in GROUPS
         for entity_id, flags in output.get(group, {}).items()
         for code, value in flags.items()
     ]
-    frame = pd.DataFrame(rows, columns=["indicator", "group", "id", "value"])
-    return frame.astype({"indicator": "string", "group": "string", "id": "string", "value": "float64"})
+    frame = pd.DataFrame(rows, columns=["indicator", "indicator_zh", "indicator_en", "group", "id", "value"])
+    return frame.astype({c: "string" for c in frame.columns if c != "value"} | {"value": "float64"})

@@ -71,6 +71,8 @@ class R024:
     """Price close to winning bid → OCID (ratio) and Tenderer (0.0 for winner and runner-up)."""
 
     code = "R024"
+    zh = "次低报价与中标价过于接近"
+    en = "price close to winning bid"
 
     def __init__(self, settings: FenceSettings, collector: RatioCollector) -> None:
         self.threshold = settings.threshold
@@ -94,6 +96,8 @@ class R058:
     """Heavily discounted bid → OCID (ratio) and Tenderer (0.0 for the winner)."""
 
     code = "R058"
+    zh = "中标价远低于次低报价"
+    en = "heavily discounted bid"
 
     def __init__(self, settings: FenceSettings, collector: RatioCollector) -> None:
         self.threshold = settings.threshold

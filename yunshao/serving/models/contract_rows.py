@@ -11,11 +11,11 @@ import datetime as dt
 from functools import cache
 from types import GenericAlias
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from yunshao.contract.schema import TABLES, Column, Kind, Table
+from yunshao.serving.core.localtime import naive_local
 
 #: Tables a case system sends per project: the project itself and the tables hanging off it.
 BUNDLE_TABLES: tuple[str, ...] = (
@@ -31,16 +31,10 @@ BUNDLE_TABLES: tuple[str, ...] = (
     "land_parcels",
 )
 
-_ZONE = ZoneInfo("Asia/Shanghai")
 _NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _local(value: dt.datetime) -> dt.datetime:
-    """The contract's timestamps are naive Asia/Shanghai time; an offset given by the sender is honoured."""
-    return value.astimezone(_ZONE).replace(tzinfo=None) if value.tzinfo else value
-
-
-_Timestamp = Annotated[dt.datetime, AfterValidator(_local)]
+_Timestamp = Annotated[dt.datetime, AfterValidator(naive_local)]  # an offset the sender gives is honoured
 _Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 

@@ -79,7 +79,7 @@ class FeedbackIn(BaseModel):
     scheme: str | None = Field(default=None, max_length=100, description="scheme code, e.g. bid_rigging")
     note: str | None = Field(default=None, max_length=4000)
     who: str | None = Field(default=None, max_length=200, description="the inspector; default: the key's name")
-    decided_at: dt.datetime | None = Field(default=None, description="default: now (Asia/Shanghai)")
+    decided_at: dt.datetime | None = Field(default=None, description="default: now (local: engine.timezone)")
     client_key: str = Field(
         min_length=8, max_length=128, description="idempotency key: a retry with the same key stores nothing new"
     )

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 
 from yunshao.serving.api.deps import Caller, FeedbackDep, StoreDep, require
+from yunshao.serving.core.localtime import naive_local, now_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.feedback import FeedbackConflict, FeedbackStore
 from yunshao.serving.models.responses import FeedbackIn, FeedbackOut
 from yunshao.serving.store import Store
 
 router = APIRouter(tags=["feedback"])
-_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def save_feedback(
@@ -32,9 +30,7 @@ def save_feedback(
             raise HTTPException(422, f"warning '{body.entity_id}' concerns no project; send feedback on its entity")
         entity_type, entity_id = "project", str(found["project_id"])
         scheme = scheme or found.get("scheme")
-    decided = body.decided_at or dt.datetime.now(_ZONE)
-    if decided.tzinfo:
-        decided = decided.astimezone(_ZONE).replace(tzinfo=None)
+    decided = now_local() if body.decided_at is None else naive_local(body.decided_at)
     record = {
         "client_key": body.client_key,
         "entity_type": entity_type,

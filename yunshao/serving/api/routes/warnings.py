@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from yunshao.contract.schema import DOMAINS
 from yunshao.serving.api.deps import AuditDep, Caller, StoreDep, require
+from yunshao.serving.core.localtime import naive_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.models.responses import Page, WarningItem
 from yunshao.serving.reads import list_warnings
 
 router = APIRouter(tags=["warnings"])
-_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    """The store's timestamps are naive Asia/Shanghai time; an offset given by the caller is honoured."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(_ZONE).replace(tzinfo=None)
 
 
 @router.get("/warnings", response_model=Page[WarningItem], summary="Warnings of the latest run")
@@ -49,7 +41,7 @@ def get_warnings(
         unit=unit,
         rule=rule,
         domain=domain,
-        since=_local(since),
+        since=None if since is None else naive_local(since),
         page=page,
         page_size=size,
         path=str(request.url.path),

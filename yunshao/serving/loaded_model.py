@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from yunshao.serving.scoring import ScoreFn
+from yunshao.serving.batch_scoring import ScoreFn
 from yunshao.settings import Settings
 
 
