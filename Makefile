@@ -58,6 +58,7 @@ system-deps:
 # the generated catalogs (tests fail when they are stale)
 docs: $(STAMP)
 	$(BIN)/python -m yunshao.features.catalog
+	$(BIN)/python -m yunshao.contract.outputs_doc
 	$(BIN)/yunshao rules docs
 
 clean:

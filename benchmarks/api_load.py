@@ -6,6 +6,12 @@ and 50 concurrent clients, and the throughput of batch scoring. Bounded in reque
 Starts ``uvicorn yunshao.serving.asgi:create`` as a subprocess (one worker, like ``yunshao serve``), with
 a temporary admin key, and sends the store's own projects as bundles. Prints a Markdown table (paste it
 into BENCHMARKS.md) and, with --json, writes the figures.
+
+    .venv/bin/python benchmarks/api_load.py --store OUT/yunshao.duckdb --passes 15 [--pass-sizes 1,10,200]
+
+instead scores in process (no server, no HTTP) and prints the median milliseconds of one pass per stage
+and per node kind, with every node materialised (as a batch run) and with the nodes read once inlined as
+views (as the API runs): where the milliseconds of a pass go.
 """
 
 from __future__ import annotations
@@ -160,6 +166,43 @@ def _batch(base: str, key: str, bundles: list[dict[str, Any]], size: int, rounds
     }
 
 
+def _pass_medians(store: Path, bundles: list[dict[str, Any]], size: int, passes: int, inline: bool) -> dict[str, float]:
+    """Median seconds per stage and node kind of ``passes`` in-process passes of ``size`` bundles each."""
+    from yunshao.serving.batch_scoring import ScoringEngine
+    from yunshao.serving.loaded_model import load_model, score_fn
+    from yunshao.serving.models.contract_rows import ProjectBundle
+    from yunshao.settings import Settings
+
+    settings = Settings()
+    settings.model.use_champion = False
+    loaded, _ = load_model(settings, store)
+    if loaded is None:
+        raise SystemExit("the store holds no model")
+    models = [ProjectBundle.model_validate(b) for b in bundles]
+    engine = ScoringEngine(store, settings, score_fn(loaded, settings), inline=inline)
+    engine.score(models[:size])  # warm-up: catalogs read, checked SQL kept
+    seen: dict[str, list[float]] = {}
+    for n in range(passes):
+        start = (n * size) % max(1, len(models) - size)
+        engine.score(models[start : start + size])
+        for name, seconds in {**engine.timings.steps, **engine.timings.nodes}.items():
+            seen.setdefault(name, []).append(seconds)
+    engine.close()
+    return {name: statistics.median(values) for name, values in seen.items()}
+
+
+def _profile(store: Path, bundles: list[dict[str, Any]], sizes: list[int], passes: int) -> None:
+    cols = ("tables", "step_nodes", "features_nodes", "wide_nodes", "features", "rule_steps", "rule_sql", "rules")
+    cols += ("model", "assemble", "total")
+    print(f"| bundles | nodes read once | {' | '.join(cols)} |")
+    print(f"|---:|---|{'---:|' * len(cols)}")
+    for size in sizes:
+        for inline in (False, True):
+            med = _pass_medians(store, bundles, size, passes, inline)
+            row = " | ".join(f"{1000 * med.get(c, 0.0):.0f}" for c in cols)
+            print(f"| {size} | {'views' if inline else 'tables'} | {row} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True, help="OUT/yunshao.duckdb of a `yunshao run`")
@@ -174,6 +217,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--passes", type=int, default=0, help="in process: time this many passes per size")
+    parser.add_argument("--pass-sizes", default="1,10,200", help="bundles per in-process pass")
     args = parser.parse_args()
 
     store = args.store / "yunshao.duckdb" if args.store.is_dir() else args.store
@@ -188,6 +233,9 @@ def main() -> None:
     reader.close()
     bodies = [json.dumps(b, ensure_ascii=False).encode() for b in bundles[: args.sample]]
     args.batch_size = min(args.batch_size, len(bundles))  # distinct projects: keys must be unique per call
+    if args.passes:
+        _profile(store, bundles, [int(n) for n in args.pass_sizes.split(",")], args.passes)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -60,7 +60,9 @@ def run_once(dataset: Path, out: Path, engine: str) -> dict:
     thread.join()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+        log = out.with_suffix(".stderr")
+        log.write_text(err, encoding="utf-8")
+        raise SystemExit(f"{' '.join(cmd)} failed (whole stderr in {log}):\n{err[-2000:]}")
     stages = json.loads((out / "run.json").read_text(encoding="utf-8"))["seconds"]
     return {"seconds": seconds, "peak_gib": peak[0] / 2**30, "stages": stages}
 

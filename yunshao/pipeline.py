@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from yunshao.contract import LoadReport, load_dataset
+from yunshao.contract.outputs import output_files
 from yunshao.contract.report import require_projects
 from yunshao.engine import connect
 from yunshao.engine.backend import Backend
@@ -29,13 +30,8 @@ STORE_NAME = "yunshao.duckdb"
 #: store holds them.
 SPARK_WORK = "spark"
 
-#: The output files of the contract and the store tables they are written from.
-OUTPUTS = {
-    "project_scores": "project_scores.parquet",
-    "post_scores": "post_scores.parquet",
-    "warnings": "warnings.parquet",
-    "quarantine": "quarantine.parquet",
-}
+#: The output files of the contract and the store tables they are written from (contract/outputs.py).
+OUTPUTS = output_files()
 
 StageHook = Callable[[str, str], None]  # (stage, "start" | "done")
 

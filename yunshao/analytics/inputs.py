@@ -10,67 +10,34 @@ from __future__ import annotations
 
 import duckdb
 
-from yunshao.contract.schema import LABEL_ENTITIES, OUTCOMES
+from yunshao.contract.outputs import FEEDBACK, POST_SCORES, RULE_CONFIRMATION, WARNINGS
+from yunshao.contract.schema import LABEL_ENTITIES, OUTCOMES, TABLES
 from yunshao.engine.duck import column_types, table_names
 
-#: Input name → the columns (and types) the analytics read from it.
+
+def _contract(table: str, *names: str) -> dict[str, str]:
+    """Columns of a contract input table with the types the loader gives them (contract/schema.py)."""
+    return {n: TABLES[table].column(n).duckdb_type for n in names}
+
+
+#: Input name → the columns (and types) the analytics read from it: the names are the analytics' choice, the
+#: types always the declaration's (contract/schema.py for the inputs, contract/outputs.py for what a run wrote).
 INPUT_COLUMNS: dict[str, dict[str, str]] = {
-    "projects": {"project_id": "VARCHAR", "unit_id": "VARCHAR", "name": "VARCHAR", "approved_at": "TIMESTAMP"},
-    "approvals": {
-        "project_id": "VARCHAR",
-        "post_id": "VARCHAR",
-        "unit_id": "VARCHAR",
-        "occurred_at": "TIMESTAMP",
-    },
-    "units": {
-        "unit_id": "VARCHAR",
-        "name": "VARCHAR",
-        "kind": "VARCHAR",
-        "parent_unit_id": "VARCHAR",
-        "region": "VARCHAR",
-    },
-    "posts": {"post_id": "VARCHAR", "unit_id": "VARCHAR", "title": "VARCHAR", "is_head": "BOOLEAN"},
-    "tenders": {"tender_id": "VARCHAR", "project_id": "VARCHAR"},
-    "warnings": {
-        "warning_id": "VARCHAR",
-        "entity_type": "VARCHAR",
-        "entity_id": "VARCHAR",
-        "rule_id": "VARCHAR",
-        "severity": "VARCHAR",
-        "scheme": "VARCHAR",
-        "project_id": "VARCHAR",
-        "post_id": "VARCHAR",
-    },
-    "labels": {
-        "entity_type": "VARCHAR",
-        "entity_id": "VARCHAR",
-        "outcome": "VARCHAR",
-        "scheme": "VARCHAR",
-        "decided_at": "TIMESTAMP",
-    },
-    "feedback": {
-        "entity_type": "VARCHAR",
-        "entity_id": "VARCHAR",
-        "warning_id": "VARCHAR",
-        "outcome": "VARCHAR",
-        "scheme": "VARCHAR",
-        "decided_at": "TIMESTAMP",
-    },
+    "projects": _contract("projects", "project_id", "unit_id", "name", "approved_at"),
+    "approvals": _contract("approvals", "project_id", "post_id", "unit_id", "occurred_at"),
+    "units": _contract("units", "unit_id", "name", "kind", "parent_unit_id", "region"),
+    "posts": _contract("posts", "post_id", "unit_id", "title", "is_head"),
+    "tenders": _contract("tenders", "tender_id", "project_id"),
+    "warnings": WARNINGS.pick(
+        "warning_id", "entity_type", "entity_id", "rule_id", "severity", "scheme", "project_id", "post_id"
+    ),
+    "labels": _contract("labels", "entity_type", "entity_id", "outcome", "scheme", "decided_at"),
+    "feedback": FEEDBACK.pick("entity_type", "entity_id", "warning_id", "outcome", "scheme", "decided_at"),
     # the model's estimate of each rule's confirmation rate in this county (written by a run's models stage)
-    "rule_confirmation": {
-        "rule_id": "VARCHAR",
-        "confirmation_rate": "DOUBLE",
-        "interval_low": "DOUBLE",
-        "interval_high": "DOUBLE",
-        "low_confirmation": "BOOLEAN",
-    },
-    "post_scores": {
-        "post_id": "VARCHAR",
-        "risk_score": "DOUBLE",
-        "level": "VARCHAR",
-        "warning_count": "BIGINT",
-        "top_factors": "VARCHAR",
-    },
+    "rule_confirmation": RULE_CONFIRMATION.pick(
+        "rule_id", "confirmation_rate", "interval_low", "interval_high", "low_confirmation"
+    ),
+    "post_scores": POST_SCORES.types(),
 }
 
 
@@ -82,7 +49,7 @@ def expose_inputs(con: duckdb.DuckDBPyConnection) -> set[str]:
         if name in present:
             found.add(name)
             have = column_types(con, name)
-            select = ", ".join(_column(name, col, typ, col in have) for col, typ in columns.items())
+            select = ", ".join(_column(col, typ, col in have) for col, typ in columns.items())
             con.execute(f'CREATE OR REPLACE TEMP VIEW in_{name} AS SELECT {select} FROM "{name}"')
         else:
             select = ", ".join(f'CAST(NULL AS {typ}) AS "{col}"' for col, typ in columns.items())
@@ -90,11 +57,9 @@ def expose_inputs(con: duckdb.DuckDBPyConnection) -> set[str]:
     return found
 
 
-def _column(table: str, column: str, typ: str, present: bool) -> str:
+def _column(column: str, typ: str, present: bool) -> str:
     if not present:
         return f'CAST(NULL AS {typ}) AS "{column}"'
-    if table == "post_scores" and column == "top_factors":
-        return f'CAST("{column}" AS VARCHAR) AS "{column}"'
     return f'CAST("{column}" AS {typ}) AS "{column}"'
 
 

@@ -1,5 +1,7 @@
 """The trail contract: its declaration, and loading a dataset into validated tables plus quarantine.
 
+The input tables are declared in ``schema.py``, the tables and files a run writes in ``outputs.py``.
+
 The declaration and ``ContractError`` are light and imported at once; the loader (DuckDB, pandas) is
 imported on first use, so that commands which only name the contract start at once.
 """

@@ -25,6 +25,7 @@ from yunshao.contract.files import (
     scratch_dir,
     utf8_csv,
 )
+from yunshao.contract.outputs import QUARANTINE
 from yunshao.contract.references import reference_checks
 from yunshao.contract.report import LoadReport, TableReport
 from yunshao.contract.schema import TABLES, Table, load_order
@@ -34,11 +35,7 @@ from yunshao.settings import LoadSettings
 
 Progress = Callable[[str], None]
 
-QUARANTINE_DDL = """
-CREATE OR REPLACE TABLE quarantine (
-    "table" VARCHAR, "row" VARCHAR, reason VARCHAR, file VARCHAR, file_row BIGINT
-)
-"""
+QUARANTINE_DDL = f"CREATE OR REPLACE TABLE {QUARANTINE.name} ({QUARANTINE.ddl()})"
 
 
 def load_dataset(

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 from yunshao.contract.errors import ContractError
 from yunshao.contract.files import TableFiles, require_columns, scratch_dir, utf8_csv
 from yunshao.contract.loader import REASON_COUNTS_SQL, check_sql, find_dataset, reason_counts, require_table_columns
+from yunshao.contract.outputs import QUARANTINE
 from yunshao.contract.report import LoadReport, TableReport
 from yunshao.contract.schema import TABLES, Table, load_order
-from yunshao.engine.spark import duckdb_double_text, to_spark_sql
+from yunshao.engine.spark import duckdb_double_text, spark_schema, to_spark_sql
 from yunshao.settings import EngineSettings, LoadSettings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,7 +40,7 @@ Progress = Callable[[str], None]
 
 #: Spark's column for a CSV line it could not split into the header's columns.
 CORRUPT = "_yunshao_malformed_line"
-QUARANTINE_SCHEMA = "`table` STRING, `row` STRING, reason STRING, file STRING, file_row BIGINT"
+QUARANTINE_SCHEMA = spark_schema(QUARANTINE.types())  # as contract/outputs.py declares it
 _ROW_COLUMNS = ("_file", "_row")
 
 

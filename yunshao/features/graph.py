@@ -9,7 +9,8 @@ file declares ``optional`` is read as an empty table typed from the contract (ne
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
 from yunshao.contract.schema import TABLES
@@ -89,6 +90,22 @@ class SqlGraph:
                 stack.extend(d for d in self.by_name[name].depends if d in self.by_name)
         return seen
 
+    def readers(self, nodes: Collection[str], outside: Mapping[str, int] | None = None) -> dict[str, int]:
+        """How many consumers read each node in a pass that runs ``nodes``.
+
+        A consumer is a node of ``nodes`` whose SQL reads it, the wide table a feature file is joined into,
+        or a reader outside the graph (``outside``: the rules, by step name). Counted over what runs, so a
+        step whose other readers are skipped counts as read once.
+        """
+        count: dict[str, int] = {name: (outside or {}).get(name, 0) for name in nodes}
+        for name in nodes:
+            f = self.by_name[name]
+            count[name] += 1 if f.kind == "features" else 0  # its wide table
+            for dep in f.depends:
+                if dep in count:
+                    count[dep] += 1
+        return count
+
     def feature_targets(self) -> list[str]:
         return [f.name for f in self.files if f.kind == "features"]
 
@@ -102,6 +119,24 @@ class SqlGraph:
         if failed:
             return f"needs {', '.join(failed)}, which was skipped"
         return None
+
+
+@dataclass(frozen=True)
+class Inline:
+    """The API pass's policy: a node read by exactly one consumer is created as a view, not a table.
+
+    On the few hundred rows of a bundle and its peers, ``CREATE TEMP TABLE … AS`` costs several times the
+    query itself (writing and then re-reading the rows); a node read once is cheaper folded into its
+    reader's plan. Nodes read by several consumers stay tables so their query runs once; a batch run
+    passes no policy and keeps every header's ``materialize``. ``rule_readers``: how many rules read each
+    step (rules are consumers outside the graph, found by step name in their SQL).
+    """
+
+    rule_readers: Mapping[str, int] = field(default_factory=dict)
+
+    def views(self, graph: SqlGraph, nodes: Collection[str]) -> frozenset[str]:
+        """The nodes of this pass to create as views: read by exactly one consumer."""
+        return frozenset(n for n, k in graph.readers(nodes, self.rule_readers).items() if k == 1)
 
 
 def stand_ins(backend: Backend, f: FeatureFile | Collection[str], present: Collection[str]) -> list[str]:

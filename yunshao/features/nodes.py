@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from yunshao.contract.outputs import FEATURE_NODES
 from yunshao.contract.schema import NODES_BY_DOMAIN
 from yunshao.engine.backend import Backend
 
@@ -25,7 +26,7 @@ CONSTRUCTION_STAGES = {
     "completion": ("C19", "C20"),
 }
 
-REF_TABLE = "feature_nodes"
+REF_TABLE = FEATURE_NODES.name
 
 
 def _stage(domain: str, node: str) -> str:
@@ -51,14 +52,8 @@ def node_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"node_rank": "int64"})
 
 
-NODE_COLUMNS = {
-    "node": "VARCHAR",
-    "domain": "VARCHAR",
-    "node_rank": "BIGINT",
-    "stage": "VARCHAR",
-    "mandatory": "BOOLEAN",
-    "tendering": "BOOLEAN",
-}
+#: The columns of ``feature_nodes`` as contract/outputs.py declares them.
+NODE_COLUMNS: dict[str, str] = FEATURE_NODES.types()
 
 
 def create_node_table(backend: Backend) -> None:

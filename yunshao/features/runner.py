@@ -11,7 +11,7 @@ the same steps: ``FeatureReport.steps`` tells them which exist already). Steps a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ import duckdb
 from yunshao.engine import render_sql
 from yunshao.engine.backend import Backend, as_backend
 from yunshao.features.files import ENTITY_KEYS, FeatureFile, FeatureHeaderError, load_feature_files
-from yunshao.features.graph import NOT_NEEDED, WIDE_TABLES, SqlGraph, drop_stand_ins, stand_ins
+from yunshao.features.graph import NOT_NEEDED, WIDE_TABLES, Inline, SqlGraph, drop_stand_ins, stand_ins
 from yunshao.features.nodes import create_node_table
 from yunshao.settings import FeatureSettings, RuleSettings, Settings
 
@@ -41,6 +41,7 @@ class FileRun:
     rows: int = 0
     notes: list[str] = field(default_factory=list)
     kind: str = "features"  # "features" | "step" | "wide"
+    view: bool = False  # created as a view (its query runs inside its reader's), not a table
 
 
 @dataclass
@@ -100,6 +101,13 @@ class FeatureReport:
     def get(self, name: str) -> FileRun:
         return next(f for f in self.files if f.name == name)
 
+    def seconds_by_kind(self) -> dict[str, float]:
+        """Wall seconds per node kind (step, features, wide): where a pass spends its time."""
+        out: dict[str, float] = {}
+        for f in self.files:
+            out[f.kind] = out.get(f.kind, 0.0) + f.seconds
+        return out
+
 
 def feature_params(settings: Settings | FeatureSettings | RuleSettings | None) -> dict[str, Any]:
     """Values for the ``{{ name }}`` placeholders: the feature settings plus the tendering thresholds."""
@@ -124,6 +132,7 @@ def build_features(
     files: tuple[FeatureFile, ...] | None = None,
     repeat: RepeatCache | None = None,
     also_steps: Iterable[str] = (),
+    inline: Inline | None = None,
 ) -> FeatureReport:
     """Create the ``feat_<file>`` tables and the wide ``features_project``, ``features_tender``, ``features_post``.
 
@@ -131,7 +140,9 @@ def build_features(
     parameters plus the tendering thresholds of the rules) or just the FeatureSettings; ``files`` replaces
     the packaged SQL files (for tests). ``also_steps`` are steps wanted by the next stage (the rules), made
     in the same pass. ``repeat`` is kept by a caller that runs the same files again and again (the API): see
-    ``RepeatCache``; row counts are then not reported (-1).
+    ``RepeatCache``; row counts are then not reported (-1). ``inline`` (the API pass) creates the nodes read
+    by one consumer as views (see ``Inline``); without it every node is made as its header says (batch).
+    The steps the rules read should then be in ``also_steps``, so that the policy decides for them too.
     """
     started = time.perf_counter()
     backend = as_backend(con)
@@ -142,8 +153,9 @@ def build_features(
     create_node_table(backend)
     needed = graph.needed([*graph.feature_targets(), *also_steps])
     fast = repeat if repeat is not None and repeat.matches(present) else None
+    views = inline.views(graph, needed) if inline is not None else frozenset()
     with backend.unordered():
-        _run_all(backend, graph, report, params, needed, progress, fast)
+        _run_all(backend, graph, report, params, needed, progress, fast, views)
     if repeat is not None and fast is None:
         repeat.present, repeat.typed = frozenset(present), dict(report.typed_sql)
     report.seconds = time.perf_counter() - started
@@ -187,6 +199,7 @@ def _run_all(
     needed: set[str],
     progress: Progress | None,
     fast: RepeatCache | None = None,
+    views: Collection[str] = frozenset(),
 ) -> None:
     skipped: dict[str, str] = {}
     for name in graph.order():
@@ -197,9 +210,9 @@ def _run_all(
             entity = next(e for e, t in WIDE_TABLES.items() if t == name)
             run = _build_wide(backend, entity, graph, report, counted=fast is None)
         elif fast is not None and name in fast.typed:
-            run = _rerun_file(backend, graph.by_name[name], fast.typed[name])
+            run = _rerun_file(backend, graph.by_name[name], fast.typed[name], views)
         else:
-            run = _run_file(backend, graph, graph.by_name[name], report, params, needed, skipped)
+            run = _run_file(backend, graph, graph.by_name[name], report, params, needed, skipped, views)
         run.cpu_seconds = time.process_time() - cpu
         if run.status == "skipped":
             skipped[name] = run.reason
@@ -214,6 +227,7 @@ def _run_file(
     params: dict[str, Any],
     needed: set[str],
     skipped: dict[str, str],
+    views: Collection[str] = frozenset(),
 ) -> FileRun:
     run = FileRun(f.name, f.entity, f.family, "skipped", kind=f.kind)
     reason = graph.skip_reason(f, skipped)
@@ -226,11 +240,11 @@ def _run_file(
     t0 = time.perf_counter()
     body = render_sql(f.sql.body, params, source=str(f.sql.path)).strip().rstrip(";")
     made = stand_ins(backend, f, graph.present)
+    run.view = _as_view(f, views) and not made  # a view over a stand-in would outlive it: materialised
     try:
         if f.kind == "features":
             body = _typed_select(backend, f, body)
-        # a view over a stand-in would outlive it: such a file is materialised
-        backend.create(f.relation, body, view=f.materialize == "view" and not made)
+        backend.create(f.relation, body, view=run.view)
     except FeatureHeaderError:
         raise
     except Exception as exc:  # the engine's own error (DuckDB, Spark), named after the file
@@ -249,14 +263,21 @@ def _run_file(
     return run
 
 
-def _rerun_file(backend: Backend, f: FeatureFile, body: str) -> FileRun:
+def _as_view(f: FeatureFile, views: Collection[str]) -> bool:
+    """A view when its header says so, or when the pass's policy inlines it (read by one consumer)."""
+    return f.materialize == "view" or f.name in views
+
+
+def _rerun_file(backend: Backend, f: FeatureFile, body: str, views: Collection[str] = frozenset()) -> FileRun:
     """A file already run and checked on a connection of this shape: one statement, no checks, no count."""
     t0 = time.perf_counter()
+    view = _as_view(f, views)
     try:
-        backend.create(f.relation, body, view=f.materialize == "view")
+        backend.create(f.relation, body, view=view)
     except Exception as exc:
         raise RuntimeError(f"{f.sql.path}: {str(exc).splitlines()[0]}") from exc
-    return FileRun(f.name, f.entity, f.family, "ran", rows=-1, seconds=time.perf_counter() - t0, kind=f.kind)
+    seconds = time.perf_counter() - t0
+    return FileRun(f.name, f.entity, f.family, "ran", rows=-1, seconds=seconds, kind=f.kind, view=view)
 
 
 def _typed_select(backend: Backend, f: FeatureFile, body: str) -> str:

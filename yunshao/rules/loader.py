@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from yunshao.contract.outputs import WARNINGS
 from yunshao.contract.schema import TABLES
 from yunshao.rules.model import PLACEHOLDER, SQL_PARAM, Rule, RuleError, parse_rule
 
@@ -29,19 +30,9 @@ if TYPE_CHECKING:  # DuckDB, the engine and the settings only for binding SQL: `
 PACKAGE = Path(__file__).parent
 CATALOG = PACKAGE / "catalog"
 
-#: The warnings table, as escalation rules read it.
-WARNINGS_COLUMNS = {
-    "warning_id": "VARCHAR",
-    "entity_type": "VARCHAR",
-    "entity_id": "VARCHAR",
-    "rule_id": "VARCHAR",
-    "severity": "VARCHAR",
-    "evidence": "VARCHAR",
-    "guide": "VARCHAR",
-    "project_id": "VARCHAR",
-    "scheme": "VARCHAR",
-    "post_id": "VARCHAR",
-}
+#: The warnings table as the rules stage creates it and escalation rules read it (contract/outputs.py; the
+#: models stage adds ``low_confirmation`` later).
+WARNINGS_COLUMNS: dict[str, str] = WARNINGS.types(stage="rules")
 
 
 def read_rule_file(path: Path) -> Rule:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from pydantic import BaseModel
 from yunshao.contract.checks import q
 from yunshao.contract.schema import TABLES
 from yunshao.engine import connect
+from yunshao.features.graph import Inline
 from yunshao.features.runner import RepeatCache
 from yunshao.serving.bundles import ORGANISATION_TABLES, to_arrow
 from yunshao.serving.models.contract_rows import BUNDLE_TABLES
@@ -51,6 +53,7 @@ class Timings:
     """Seconds spent per step of the last batch (for the benchmark and /metrics)."""
 
     steps: dict[str, float] = field(default_factory=dict)
+    nodes: dict[str, float] = field(default_factory=dict)  # step/features/wide_nodes, rule_steps, rule_sql
 
 
 class ScoringEngine:
@@ -64,6 +67,7 @@ class ScoringEngine:
         *,
         model_version: str | None = None,
         extra_rule_dirs: Sequence[Path] = (),
+        inline: bool = True,
     ) -> None:
         self.settings = settings
         self.score_fn = score_fn
@@ -78,6 +82,8 @@ class ScoringEngine:
         self.present = self.store_tables & set(TABLES)
         self.known_ids = self._copy_organisation()
         self.rules = self._load_rules()
+        # a pass's nodes read once are views (see Inline); False makes every node as a batch run does
+        self.inline = Inline(self._rule_readers()) if inline else None
         self.timings = Timings()
         self._repeat = RepeatCache()
         self._lock = threading.Lock()
@@ -91,6 +97,18 @@ class ScoringEngine:
         from yunshao.rules.loader import load_rules
 
         return load_rules(self.extra_rule_dirs, settings=self.settings.rules)
+
+    def _rule_readers(self) -> Counter[str]:
+        """How many active rules read each step: consumers of the graph's steps outside the graph.
+
+        The features stage makes these steps too (``also_steps``), so the inline policy decides for them
+        with every reader counted: a step read only by one rule becomes a view, one read by several a table.
+        """
+        from yunshao.rules.loader import step_names
+        from yunshao.rules.runner import _steps_read  # the rules stage's own test of what a rule reads
+
+        steps, disabled = step_names(), set(self.settings.rules.disabled)
+        return Counter(s for r in self.rules if r.id not in disabled for s in _steps_read(r, steps))
 
     def _copy_organisation(self) -> dict[str, frozenset[str]]:
         """Organisation tables into memory (read by features and rules); returns their ids for checks."""
@@ -129,10 +147,13 @@ class ScoringEngine:
         present = self._load_tables(tables, ids)
         steps["tables"] = time.perf_counter() - t0
         t = time.perf_counter()
-        features = build_features(self.con, self.settings, present, repeat=self._repeat)
+        also = self.inline.rule_readers if self.inline else ()
+        features = build_features(
+            self.con, self.settings, present, repeat=self._repeat, also_steps=also, inline=self.inline
+        )
         steps["features"] = time.perf_counter() - t
         t = time.perf_counter()
-        run_rules(
+        rules = run_rules(
             self.con, self.settings, lang=lang, present_tables=present, rules=self.rules, steps_ready=features.steps
         )
         steps["rules"] = time.perf_counter() - t
@@ -144,7 +165,9 @@ class ScoringEngine:
         results = [self._result(pid, scores, hits) for pid in ids]
         steps["assemble"] = time.perf_counter() - t
         steps["total"] = time.perf_counter() - t0
-        self.timings = Timings(steps)
+        kinds = features.seconds_by_kind()
+        nodes = {f"{kind}_nodes": seconds for kind, seconds in kinds.items()} | {"rule_steps": rules.shared_seconds}
+        self.timings = Timings(steps, {**nodes, "rule_sql": sum(rules.seconds.values())})
         return results
 
     def _fresh_schema(self) -> None:

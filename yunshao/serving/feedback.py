@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from yunshao.contract.outputs import FEEDBACK
 from yunshao.serving.core.sqlite import SqliteFile
 
 SCHEMA = """
@@ -40,20 +41,8 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_entity ON feedback (entity_type, entity_id);
 """
-COLUMNS = (
-    "feedback_id",
-    "client_key",
-    "entity_type",
-    "entity_id",
-    "warning_id",
-    "outcome",
-    "scheme",
-    "note",
-    "who",
-    "key_id",
-    "decided_at",
-    "received_at",
-)
+#: The columns read from the state file and copied into a run's store (contract/outputs.py declares them).
+COLUMNS = FEEDBACK.column_names
 
 
 class FeedbackConflict(Exception):
@@ -139,14 +128,6 @@ def attach_feedback(con: duckdb.DuckDBPyConnection, path: Path, table: str = "fe
     """Create table ``feedback`` in ``con`` from the state file; returns its row count (0 if absent)."""
     frame = read_feedback(path)
     con.register("_feedback_frame", frame)
-    con.execute(
-        f'CREATE OR REPLACE TABLE "{table}" AS SELECT CAST(feedback_id AS BIGINT) AS feedback_id, '
-        "CAST(client_key AS VARCHAR) AS client_key, CAST(entity_type AS VARCHAR) AS entity_type, "
-        "CAST(entity_id AS VARCHAR) AS entity_id, CAST(warning_id AS VARCHAR) AS warning_id, "
-        "CAST(outcome AS VARCHAR) AS outcome, CAST(scheme AS VARCHAR) AS scheme, CAST(note AS VARCHAR) AS note, "
-        "CAST(who AS VARCHAR) AS who, CAST(key_id AS VARCHAR) AS key_id, "
-        "CAST(decided_at AS TIMESTAMP) AS decided_at, CAST(received_at AS VARCHAR) AS received_at "
-        "FROM _feedback_frame"
-    )
+    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {FEEDBACK.cast_select("_feedback_frame")}')
     con.unregister("_feedback_frame")
     return len(frame)

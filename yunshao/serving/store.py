@@ -18,36 +18,19 @@ from typing import Any
 import duckdb
 
 from yunshao.contract.checks import q
+from yunshao.contract.outputs import POST_SCORES, PROJECT_SCORES, WARNINGS
 from yunshao.contract.schema import TABLES
 from yunshao.engine import connect, read_sql_file
 from yunshao.engine.duck import table_names
-from yunshao.rules.loader import WARNINGS_COLUMNS
 from yunshao.settings import EngineSettings
 
 SQL_DIR = Path(__file__).parent / "sql"
 #: Project and post details kept in memory per process (each a few kB).
 READ_CACHE = 4096
 
-#: Output tables of a run, as /tmp/interfaces.md declares them (stand-ins when a run wrote none).
-OUTPUT_TABLES: dict[str, dict[str, str]] = {
-    "warnings": dict(WARNINGS_COLUMNS),
-    "project_scores": {
-        "project_id": "VARCHAR",
-        "risk_score": "DOUBLE",
-        "level": "VARCHAR",
-        "rule_hits": "VARCHAR[]",
-        "anomaly_score": "DOUBLE",
-        "model_score": "DOUBLE",
-        "top_factors": "VARCHAR",
-    },
-    "post_scores": {
-        "post_id": "VARCHAR",
-        "risk_score": "DOUBLE",
-        "level": "VARCHAR",
-        "warning_count": "BIGINT",
-        "top_factors": "VARCHAR",
-    },
-}
+#: Output tables of a run that a query may read (stand-ins when a run wrote none), as contract/outputs.py
+#: declares them.
+STAND_IN_OUTPUTS = (WARNINGS, PROJECT_SCORES, POST_SCORES)
 
 
 @cache
@@ -70,10 +53,9 @@ def open_store(path: Path, engine: EngineSettings | None = None) -> duckdb.DuckD
         if name not in present:
             cols = ", ".join(f"{q(c.name)} {c.duckdb_type}" for c in table.columns)
             con.execute(f"CREATE TABLE memory.main.{q(name)} ({cols})")
-    for name, columns in OUTPUT_TABLES.items():
-        if name not in present:
-            cols = ", ".join(f"{q(c)} {t}" for c, t in columns.items())
-            con.execute(f"CREATE TABLE memory.main.{q(name)} ({cols})")
+    for output in STAND_IN_OUTPUTS:
+        if output.name not in present:
+            con.execute(f"CREATE TABLE memory.main.{q(output.name)} ({output.ddl()})")
     con.execute("SET search_path = 'store.main,memory.main'")
     return con
 

@@ -28,6 +28,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
+from yunshao.contract.outputs import POST_SCORES
 from yunshao.contract.schema import OFFICIAL_SCHEMES
 from yunshao.settings import ModelSettings
 from yunshao.training.anomaly import AnomalyScorer
@@ -483,7 +484,7 @@ def score_posts(
     links = post_links(con)
     frame = post_frame(con, project_scores, project_targets, links, rule_strengths)
     if frame.empty:
-        empty = pd.DataFrame(columns=["risk_score", "level", "warning_count", "top_factors"])
+        empty = pd.DataFrame(columns=list(POST_SCORES.column_names[1:]))  # indexed by post_id
         return PostScores(empty, used_model=False)
     own = [c for c in frame.columns if c not in POST_AGGREGATES]
     frame["post_anomaly"] = _post_anomaly(frame[own], random_state) if own else 0.0

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from yunshao.contract.outputs import POST_SCORES, PROJECT_SCORES, RULE_CONFIRMATION, SCORING_MODEL, WARNINGS
 from yunshao.settings import Settings
 from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_project_data
 from yunshao.training.labels import make_targets, read_outcomes
@@ -27,7 +28,7 @@ from yunshao.training.posts import PostScores, score_posts
 from yunshao.training.spec import ExperimentSpec, spec_defaults
 
 Progress = Callable[[str], None]
-MODEL_TABLE = "scoring_model"
+MODEL_TABLE = SCORING_MODEL.name
 RULE_TABLE_COLUMNS = [
     "rule_id", "hit_share", "checked", "confirmed", "prior", "confirmation_rate", "interval", "strength",
     "low_confirmation",
@@ -179,13 +180,14 @@ def mark_low_confirmation(con: duckdb.DuckDBPyConnection, rules: list[dict[str, 
     frame["interval_low"] = [r["interval"][0] for r in rules]
     frame["interval_high"] = [r["interval"][1] for r in rules]
     con.register("_rule_confirmation", frame.drop(columns=["interval"]))
-    con.execute("CREATE OR REPLACE TABLE rule_confirmation AS SELECT * FROM _rule_confirmation")
+    con.execute(f"CREATE OR REPLACE TABLE rule_confirmation AS {RULE_CONFIRMATION.cast_select('_rule_confirmation')}")
     con.unregister("_rule_confirmation")
     if not has_table(con, "warnings"):
         return
     columns = {r[0] for r in con.execute("DESCRIBE warnings").fetchall()}
     if "low_confirmation" not in columns:
-        con.execute("ALTER TABLE warnings ADD COLUMN low_confirmation BOOLEAN DEFAULT FALSE")
+        added = WARNINGS.column("low_confirmation")
+        con.execute(f"ALTER TABLE warnings ADD COLUMN {added.name} {added.type} DEFAULT FALSE")
     con.execute(
         "UPDATE warnings SET low_confirmation = rule_id IN "
         "(SELECT rule_id FROM rule_confirmation WHERE low_confirmation)"
@@ -218,18 +220,8 @@ def write_project_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, d
     frame["rule_hits"] = [data.rule_hits.get(pid, []) for pid in frame["project_id"]]
     con.register("_project_scores", frame)
     con.execute(
-        """
-        CREATE OR REPLACE TABLE project_scores AS
-        SELECT CAST(project_id AS VARCHAR) AS project_id,
-               CAST(risk_score AS DOUBLE) AS risk_score,
-               CAST(level AS VARCHAR) AS level,
-               CAST(rule_hits AS VARCHAR[]) AS rule_hits,
-               CAST(anomaly_score AS DOUBLE) AS anomaly_score,
-               CAST(model_score AS DOUBLE) AS model_score,
-               CAST(top_factors AS VARCHAR) AS top_factors
-        FROM _project_scores
-        ORDER BY risk_score DESC, project_id
-        """
+        f"CREATE OR REPLACE TABLE project_scores AS {PROJECT_SCORES.cast_select('_project_scores')} "
+        "ORDER BY risk_score DESC, project_id"
     )
     con.unregister("_project_scores")
 
@@ -238,16 +230,8 @@ def write_post_scores(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> No
     frame = posts.reset_index(names="post_id") if len(posts) else posts.assign(post_id=pd.Series(dtype=str))
     con.register("_post_scores", frame)
     con.execute(
-        """
-        CREATE OR REPLACE TABLE post_scores AS
-        SELECT CAST(post_id AS VARCHAR) AS post_id,
-               CAST(risk_score AS DOUBLE) AS risk_score,
-               CAST(level AS VARCHAR) AS level,
-               CAST(warning_count AS BIGINT) AS warning_count,
-               CAST(top_factors AS VARCHAR) AS top_factors
-        FROM _post_scores
-        ORDER BY risk_score DESC, post_id
-        """
+        f"CREATE OR REPLACE TABLE post_scores AS {POST_SCORES.cast_select('_post_scores')} "
+        "ORDER BY risk_score DESC, post_id"
     )
     con.unregister("_post_scores")
 
@@ -262,7 +246,7 @@ def save_model(con: duckdb.DuckDBPyConnection, model: RiskModel, report: ScoreRe
     """Keep the model that scored this store in the store, for explanations on request."""
     blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     info = json.dumps({**model.info_, "source": report.model_source}, ensure_ascii=False, default=str)
-    con.execute(f"CREATE OR REPLACE TABLE {MODEL_TABLE} (source VARCHAR, version VARCHAR, info VARCHAR, model BLOB)")
+    con.execute(f"CREATE OR REPLACE TABLE {MODEL_TABLE} ({SCORING_MODEL.ddl()})")
     con.execute(
         f"INSERT INTO {MODEL_TABLE} VALUES (?, ?, ?, ?)", [report.model_source, report.model_version, info, blob]
     )
