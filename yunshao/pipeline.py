@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -77,7 +77,8 @@ def run(
             graph_on_spark(dataset, out, con, settings, result, rules_dirs, on_stage)
         else:
             report = _load(dataset, con, settings, result, on_stage)
-            _graph(con, report, settings, result, rules_dirs, on_stage)
+            present = _with_ocds_hits(con, report.present_tables, result)
+            _graph(con, present, settings, result, rules_dirs, on_stage)
         _score(con, out, settings, result, on_stage)
         with _stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
@@ -99,31 +100,41 @@ def _load(
 
 
 def _graph(
-    con: duckdb.DuckDBPyConnection,
-    report: LoadReport,
+    target: duckdb.DuckDBPyConnection | Backend,
+    present: set[str],
     settings: Settings,
     result: RunResult,
     rules_dirs: Sequence[Path],
     on_stage: StageHook | None,
 ) -> None:
-    """Features and rules, one SQL graph, on the embedded DuckDB."""
+    """Features and rules, one SQL graph, on the embedded DuckDB or a Spark backend, each stage timed."""
     from yunshao.features import build_features
-    from yunshao.rules import run_rules
 
-    present = _with_ocds_hits(con, report.present_tables, result)
     with _stage(result, "features", on_stage):
-        features = build_features(con, settings, present)
+        features = build_features(target, settings, present)
         result.features = _as_dict(features)
     with _stage(result, "rules", on_stage):
-        rules = run_rules(
-            con,
-            settings,
-            lang=settings.lang,
-            extra_dirs=tuple(rules_dirs),
-            present_tables=present,
-            steps_ready=features.steps,
-        )
-        result.rules = _as_dict(rules)
+        result.rules = _as_dict(run_rules_of_run(target, settings, present, rules_dirs, features.steps))
+
+
+def run_rules_of_run(
+    target: duckdb.DuckDBPyConnection | Backend,
+    settings: Settings,
+    present: set[str],
+    rules_dirs: Sequence[Path],
+    steps_ready: Collection[str],
+) -> Any:
+    """The rules as a run calls them: its language, its extra rule folders, the steps the features made."""
+    from yunshao.rules import run_rules
+
+    return run_rules(
+        target,
+        settings,
+        lang=settings.lang,
+        extra_dirs=tuple(rules_dirs),
+        present_tables=present,
+        steps_ready=steps_ready,
+    )
 
 
 def _with_ocds_hits(con: duckdb.DuckDBPyConnection | Backend, present: set[str], result: RunResult) -> set[str]:

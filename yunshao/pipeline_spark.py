@@ -21,7 +21,16 @@ from yunshao.contract.loader import QUARANTINE_DDL
 from yunshao.contract.report import LoadReport, require_projects
 from yunshao.contract.schema import TABLES
 from yunshao.engine.duck import column_types, table_names
-from yunshao.pipeline import SPARK_WORK, RunResult, StageHook, _as_dict, _stage, _with_ocds_hits, load_summary
+from yunshao.pipeline import (
+    SPARK_WORK,
+    RunResult,
+    StageHook,
+    _graph,
+    _stage,
+    _with_ocds_hits,
+    load_summary,
+    run_rules_of_run,
+)
 from yunshao.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,8 +49,6 @@ def graph_on_spark(
     """Load, features and rules on Spark (``settings.engine.spark_master``), then the store in ``con``."""
     from yunshao.engine.spark import SparkBackend, spark_session
     from yunshao.engine.spark_load import load_dataset_spark
-    from yunshao.features import build_features
-    from yunshao.rules import run_rules
 
     engine = settings.engine
     spark = spark_session(
@@ -54,19 +61,7 @@ def graph_on_spark(
         result.load = load_summary(report, settings)
     backend = SparkBackend(spark, work / "graph")
     present = _with_ocds_hits(backend, report.present_tables, result)
-    with _stage(result, "features", on_stage):
-        features = build_features(backend, settings, present)
-        result.features = _as_dict(features)
-    with _stage(result, "rules", on_stage):
-        rules = run_rules(
-            backend,
-            settings,
-            lang=settings.lang,
-            extra_dirs=tuple(rules_dirs),
-            present_tables=present,
-            steps_ready=features.steps,
-        )
-        result.rules = _as_dict(rules)
+    _graph(backend, present, settings, result, rules_dirs, on_stage)
     with _stage(result, "store", on_stage):
         result.load["store_rows"] = _to_store(spark, con, report, settings, rules_dirs, present, work / "store")
     # the store holds it all now: the JVM's heap and the Parquet copies are given back before the models
@@ -101,24 +96,15 @@ def store_types(
     empty contract tables (the graph's SQL decides the types; nothing is listed twice)."""
     from yunshao.features import build_features
     from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE
-    from yunshao.rules import run_rules
 
     for name in sorted(contract_tables):
-        columns = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in TABLES[name].columns)
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" ({columns})')
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" ({TABLES[name].ddl()})')
     con.execute(QUARANTINE_DDL)
     if HITS_TABLE in present:
         columns = ", ".join(f'"{c}" {t}' for c, t in HITS_COLUMNS.items())
         con.execute(f'CREATE OR REPLACE TABLE "{HITS_TABLE}" ({columns})')
     features = build_features(con, settings, present)
-    run_rules(
-        con,
-        settings,
-        lang=settings.lang,
-        extra_dirs=tuple(rules_dirs),
-        present_tables=present,
-        steps_ready=features.steps,
-    )
+    run_rules_of_run(con, settings, present, rules_dirs, features.steps)
     return {name: column_types(con, name) for name in sorted(table_names(con)) if _is_table(con, name)}
 
 

@@ -28,16 +28,21 @@ def stage_progress() -> Iterator[Callable[[str, str], None]]:
         yield hook
 
 
-@contextmanager
-def bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A bar for work whose size is known, fed with (done, total)."""
-    with Progress(
+def _counted() -> Progress:
+    """The columns of a bar whose total is known: description, bar, done/total, time elapsed."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=console,
-    ) as progress:
+    )
+
+
+@contextmanager
+def bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar for work whose size is known, fed with (done, total)."""
+    with _counted() as progress:
         task = progress.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:
@@ -49,13 +54,7 @@ def bar(description: str) -> Iterator[Callable[[int, int], None]]:
 @contextmanager
 def steps(description: str, names: Sequence[str]) -> Iterator[Callable[[str], None]]:
     """A bar over named steps, fed with the name of each step as it starts; full when the work ends."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
+    with _counted() as progress:
         task = progress.add_task(description, total=len(names))
 
         def start(name: str) -> None:

@@ -8,7 +8,7 @@ reason naming the column, the file and the row number; every other row is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,18 @@ def load_dataset(
     report = LoadReport(dataset=str(folder))
     con.execute(QUARANTINE_DDL)
     scratch = scratch_dir()
+    for name, files, table_report in tables_to_load(found, report, progress):
+        rejects = _stage_files(con, files, settings, scratch, table_report)
+        _validate(con, TABLES[name], report, table_report, rejects)
+    _count_reasons(con, report)
+    return report
+
+
+def tables_to_load(
+    found: Mapping[str, TableFiles | None], report: LoadReport, progress: Progress | None = None
+) -> Iterator[tuple[str, TableFiles, TableReport]]:
+    """The dataset's tables in load order (referenced tables first), with a fresh report for each; an absent
+    table is recorded in ``report.absent``. Both engines' loaders walk the dataset through this."""
     for name in load_order():
         files = found[name]
         if files is None:
@@ -62,11 +74,7 @@ def load_dataset(
             continue
         if progress:
             progress(name)
-        table_report = TableReport(name, [p.name for p in files.all])
-        rejects = _stage_files(con, files, settings, scratch, table_report)
-        _validate(con, TABLES[name], report, table_report, rejects)
-    _count_reasons(con, report)
-    return report
+        yield name, files, TableReport(name, [p.name for p in files.all])
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]) -> LoadReport:

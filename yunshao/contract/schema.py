@@ -91,6 +91,10 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def ddl(self) -> str:
+        """The column list of ``CREATE TABLE`` for an empty table of this shape (a stand-in, a schema probe)."""
+        return ", ".join(f'"{c.name}" {c.duckdb_type}' for c in self.columns)
+
     def column(self, name: str) -> Column:
         for col in self.columns:
             if col.name == name:

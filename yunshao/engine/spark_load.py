@@ -25,10 +25,17 @@ from typing import TYPE_CHECKING
 
 from yunshao.contract.errors import ContractError
 from yunshao.contract.files import TableFiles, require_columns, scratch_dir, utf8_csv
-from yunshao.contract.loader import REASON_COUNTS_SQL, check_sql, find_dataset, reason_counts, require_table_columns
+from yunshao.contract.loader import (
+    REASON_COUNTS_SQL,
+    check_sql,
+    find_dataset,
+    reason_counts,
+    require_table_columns,
+    tables_to_load,
+)
 from yunshao.contract.outputs import QUARANTINE
 from yunshao.contract.report import LoadReport, TableReport
-from yunshao.contract.schema import TABLES, Table, load_order
+from yunshao.contract.schema import TABLES, Table
 from yunshao.engine.spark import duckdb_double_text, spark_schema, to_spark_sql
 from yunshao.settings import EngineSettings, LoadSettings
 
@@ -67,14 +74,7 @@ def load_dataset_spark(
     report = LoadReport(dataset=str(folder))
     scratch = scratch_dir()
     quarantined: list[str] = []
-    for name in load_order():
-        files = found[name]
-        if files is None:
-            report.absent.append(name)
-            continue
-        if progress:
-            progress(name)
-        table_report = TableReport(name, [p.name for p in files.all])
+    for name, files, table_report in tables_to_load(found, report, progress):
         staged = _stage(spark, files, settings, scratch, table_report)
         try:
             if staged.malformed is not None:

@@ -108,8 +108,7 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect(":memory:")
     for table in TABLES.values():
-        cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
-        con.execute(f'CREATE TABLE "{table.name}" ({cols})')
+        con.execute(f'CREATE TABLE "{table.name}" ({table.ddl()})')
     cols = ", ".join(f"{k} {v}" for k, v in WARNINGS_COLUMNS.items())
     con.execute(f"CREATE TABLE warnings ({cols})")
     from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE  # the one input table that is not the contract's

@@ -51,8 +51,7 @@ def open_store(path: Path, engine: EngineSettings | None = None) -> duckdb.DuckD
     }
     for name, table in TABLES.items():
         if name not in present:
-            cols = ", ".join(f"{q(c.name)} {c.duckdb_type}" for c in table.columns)
-            con.execute(f"CREATE TABLE memory.main.{q(name)} ({cols})")
+            con.execute(f"CREATE TABLE memory.main.{q(name)} ({table.ddl()})")
     for output in STAND_IN_OUTPUTS:
         if output.name not in present:
             con.execute(f"CREATE TABLE memory.main.{q(output.name)} ({output.ddl()})")
