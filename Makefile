@@ -40,12 +40,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # System packages from Debian, installed when missing: Chromium (page tests), CJK fonts (charts),
-# Java (the Spark parity tests).
+# Java (the Spark parity tests), PostgreSQL (the case store's tests on a real server).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi 'noto.*cjk' || missing="$$missing fonts-noto-cjk"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing from Debian:$$missing"; \

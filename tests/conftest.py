@@ -18,3 +18,15 @@ def pytest_configure(config: pytest.Config) -> None:
     home = tempfile.mkdtemp(prefix="yunshao-home-")
     os.environ["YUNSHAO_HOME"] = home
     config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> object:
+    """A real PostgreSQL server for this session (Debian's package); skipped where it cannot start."""
+    from tests.postgres_server import missing_reason, postgres_server
+
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres_server() as url:
+        yield url

@@ -177,6 +177,7 @@ def features_list(fmt: Annotated[str, typer.Option("--format", help="table or js
 def _register_areas() -> None:
     """Each area owns its commands; the root app only mounts them."""
     from yunshao.analytics.cli import report
+    from yunshao.cases.cli import cases_app
     from yunshao.console.settings_view import app as settings_app
     from yunshao.ocds.cli import app as ocds_app
     from yunshao.ocds.cli import screens
@@ -191,6 +192,7 @@ def _register_areas() -> None:
     app.command("screens")(screens)
     app.command("serve")(serve)
     app.add_typer(keys_app, name="keys")
+    app.add_typer(cases_app, name="cases")
     app.add_typer(settings_app, name="settings")
 
 

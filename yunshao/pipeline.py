@@ -160,14 +160,10 @@ def _score(
 
 
 def _attach_feedback(con: duckdb.DuckDBPyConnection, out: Path, settings: Settings) -> int:
-    """Outcomes that inspectors posted through the API since the last run become labels of this one.
+    """The inspectors' verdicts kept by the API (``serving.feedback.attach_run_feedback``)."""
+    from yunshao.serving.feedback import attach_run_feedback
 
-    They live beside the store (the API never writes into it), so a new run over the same ``out``
-    closes the loop warning → check → feedback → retraining.
-    """
-    from yunshao.serving.feedback import attach_feedback, feedback_path
-
-    return attach_feedback(con, feedback_path(out, settings.serve.state_db))
+    return attach_run_feedback(con, out, settings.serve)
 
 
 def load_summary(report: LoadReport, settings: Settings | None = None) -> dict[str, Any]:

@@ -115,6 +115,16 @@ class ServeSettings(BaseModel):
         default=None,
         description="SQLite file of feedback and the audit log; None = yunshao-serving.sqlite beside the store",
     )
+    database_url: str | None = Field(
+        default=None,
+        description="case store (keys, sessions, cases, feedback, audit): a SQLAlchemy URL, e.g. "
+        "postgresql://user@host/yunshao; None = the SQLite files keys_db and state_db",
+    )
+    session_hours: float = Field(default=8.0, gt=0, description="a pages login lasts this long")
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="login cookies sent over HTTPS only; None = yes, except plain HTTP from this machine itself",
+    )
     max_body_bytes: int = Field(default=64_000_000, description="larger request bodies get 413")
     max_batch_bundles: int = Field(default=5_000, description="bundles accepted by one POST /v1/score/batch")
     cors_origins: list[str] = Field(default_factory=list, description="CORS is closed unless origins are listed")
@@ -189,6 +199,18 @@ class ReportSettings(BaseModel):
         return self
 
 
+class CaseSettings(BaseModel):
+    """Cases: warnings followed to their close (yunshao/cases, docs/cases.md)."""
+
+    escalate_after_days: int = Field(
+        default=7, ge=1, description="days past a deadline before a case goes to the unit's superior"
+    )
+    escalation_minutes: float = Field(
+        default=60.0, gt=0, description="how often the API checks for overdue cases (also `yunshao cases escalate`)"
+    )
+    sync_on_start: bool = Field(default=True, description="open and carry over cases from the store when serving")
+
+
 class Settings(BaseSettings):
     """All of yunshao's configuration."""
 
@@ -206,6 +228,7 @@ class Settings(BaseSettings):
     model: ModelSettings = ModelSettings()
     serve: ServeSettings = ServeSettings()
     report: ReportSettings = ReportSettings()
+    cases: CaseSettings = CaseSettings()
 
     @model_validator(mode="after")
     def _stores_under_home(self) -> Settings:

@@ -1,4 +1,4 @@
-"""The screens SQL against hand arithmetic and scipy; the collusion scorer's documented behaviour."""
+"""The screens SQL against hand arithmetic and scipy; reading bids files; the file round trip."""
 
 import duckdb
 import numpy as np
@@ -8,9 +8,9 @@ from scipy import stats
 
 from yunshao.ocds.screens import (
     SCREEN_COLUMNS,
-    CollusionScorer,
     ScreenInputError,
     compute_screens,
+    read_bids,
     read_bids_csv,
     screen_file,
 )
@@ -93,28 +93,16 @@ def test_null_prices_are_ignored():
     assert out["n_bids"].tolist() == [2]
 
 
-def screens_frame(rows):
-    return pd.DataFrame(rows, columns=list(SCREEN_COLUMNS))
-
-
-def test_scorer_orders_by_documented_directions():
-    base = [0.05, 0.15, 0.03, 1.0, 0.0, 0.0, 0.2]
-    train = screens_frame([[v * (1 + 0.1 * k) for v in base] for k in range(-5, 6)])
-    scorer = CollusionScorer().fit(train)
-    collusive = screens_frame([[0.005, 0.02, 0.08, 6.0, 3.0, -1.5, 0.45]])  # every screen in the collusive direction
-    competitive = screens_frame([[0.2, 0.5, 0.001, 0.1, -1.0, 1.0, 0.1]])
-    assert scorer.score_samples(collusive)[0] == 1.0
-    assert scorer.score_samples(competitive)[0] == 0.0
-    scores = scorer.score_samples(train)
-    assert ((scores >= 0) & (scores <= 1)).all()
-
-
-def test_scorer_needs_enough_screens():
-    train = screens_frame([[0.1, 0.2, 0.01, 1.0, 0.5, -0.1, 0.2], [0.2, 0.3, 0.02, 2.0, 0.4, 0.1, 0.3]])
-    scorer = CollusionScorer().fit(train)
-    few = screens_frame([[0.1, 0.2, 0.01, np.nan, np.nan, np.nan, np.nan]])
-    assert np.isnan(scorer.score_samples(few)[0])
-    assert scorer.get_params() == {"clip": 5.0, "min_screens": 4}
+def test_skewness_and_kurtosis_by_hand():
+    row = run_screens({"h": [2.0, 1.0, 4.0, 10.0, 3.0]}).loc["h"]
+    # mean 4, deviations −3, −2, −1, 0, 6: m2 = 50/5 = 10, m3 = 180/5 = 36, m4 = 1394/5 = 278.8
+    # skewness G1 = m3 / m2^1.5 · √(n(n−1)) / (n−2) = 36 / 31.6228 · √20 / 3 = 1.697056
+    assert row["skewness"] == pytest.approx(36 / 10**1.5 * np.sqrt(20) / 3)
+    assert row["skewness"] == pytest.approx(1.697056, abs=1e-6)
+    # excess kurtosis G2 = ((n+1)·g2 + 6)·(n−1) / ((n−2)(n−3)), g2 = m4/m2² − 3 = −0.212 → (6·−0.212 + 6)·4/6 = 3.152
+    assert row["kurtosis"] == pytest.approx(3.152)
+    # losing bids 2, 3, 4, 10: s = √(((−2.75)² + (−1.75)² + (−0.75)² + 5.25²)/3) = √(38.75/3); rd = 1 / that
+    assert row["rd"] == pytest.approx(1 / np.sqrt(38.75 / 3))
 
 
 def test_screen_file_roundtrip(tmp_path):
@@ -124,12 +112,31 @@ def test_screen_file_roundtrip(tmp_path):
         + "".join(f"T{t},C{i},{100 + t * i + i * i},{str(i == 0).lower()}\n" for t in range(6) for i in range(4)),
         encoding="utf-8",
     )
-    out = screen_file(csv, tmp_path / "out" / "screens.parquet")
+    out = screen_file(csv, tmp_path / "out" / "screens.parquet").result
     written = pd.read_parquet(tmp_path / "out" / "screens.parquet")
-    assert list(written.columns) == ["tender_id", "n_bids", *SCREEN_COLUMNS, "collusion_score"]
+    assert list(written.columns) == ["tender_id", "n_bids", *SCREEN_COLUMNS, "missing_screens", "collusion_score"]
     assert len(written) == 6
     assert written["collusion_score"].between(0, 1).all()
     assert written["diffp"].tolist() == pytest.approx(out["diffp"].tolist())
+
+
+def test_bids_parquet_reads_like_csv(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "tender_id": ["A", "A", "B"],
+            "company_id": ["x", "y", "x"],
+            "price": [1.0, 2.0, 3.0],
+            "is_winner": [True, False, None],
+        }
+    )
+    frame.to_parquet(tmp_path / "b.parquet")
+    bids = read_bids(tmp_path / "b.parquet")
+    assert bids["price"].tolist() == [1.0, 2.0, 3.0]
+    assert bids["is_winner"].tolist() == [True, False, pd.NA]
+    frame.loc[1, "price"] = float("nan")
+    frame.to_parquet(tmp_path / "bad.parquet")
+    with pytest.raises(ScreenInputError, match=r"row 2, column price"):
+        read_bids(tmp_path / "bad.parquet")
 
 
 @pytest.mark.parametrize(

@@ -19,25 +19,29 @@ ENDPOINTS = [
     ("POST", "/v1/feedback", FEEDBACK, {"inspector", "admin"}),
     ("POST", "/v1/score", "bundle", {"case_system", "admin"}),
     ("POST", "/v1/score/batch", "batch", {"case_system", "admin"}),
+    ("GET", "/v1/cases", None, {"case_system", "inspector", "admin"}),
+    ("GET", "/v1/cases/1", None, {"case_system", "inspector", "admin"}),
     ("GET", "/pages/warnings", None, {"inspector", "admin"}),
     ("GET", "/pages/projects/P1", None, {"inspector", "admin"}),
     ("GET", "/pages/posts/PO1", None, {"inspector", "admin"}),
 ]
 
 
-def _body(client: TestClient, body: object) -> object:
+def _body(client: TestClient, body: object, role: str) -> object:
     bundle = client.app.state.store.bundle("P1")  # type: ignore[attr-defined]
     if body == "bundle":
         return bundle
     if body == "batch":
         return {"bundles": [bundle]}
+    if isinstance(body, dict) and "client_key" in body:  # a client key belongs to the key that first sent it
+        return {**body, "client_key": f"{body['client_key']}-{role}"}
     return body
 
 
-def _call(client: TestClient, method: str, path: str, body: object, headers: dict[str, str]) -> int:
+def _call(client: TestClient, method: str, path: str, body: object, headers: dict[str, str], role: str = "") -> int:
     if method == "GET":
         return client.get(path, headers=headers, follow_redirects=False).status_code
-    return client.post(path, json=_body(client, body), headers=headers, follow_redirects=False).status_code
+    return client.post(path, json=_body(client, body, role), headers=headers, follow_redirects=False).status_code
 
 
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), ENDPOINTS)
@@ -45,7 +49,7 @@ def test_roles(
     client: TestClient, keys: dict[str, str], method: str, path: str, body: object, allowed: set[str]
 ) -> None:
     for role, key in keys.items():
-        status = _call(client, method, path, body, auth(key))
+        status = _call(client, method, path, body, auth(key), role)
         if role in allowed:
             assert status in (200, 201), (role, path, status)
         else:

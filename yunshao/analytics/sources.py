@@ -55,15 +55,15 @@ def open_sources(dataset: Path, run: Path, settings: Settings) -> Sources:
 
 
 def _attach_api_feedback(sources: Sources, run: Path, settings: Settings) -> None:
-    """The inspectors' feedback kept by the API in its SQLite state file beside the store, if any."""
+    """The inspectors' feedback kept by the API in its case store, if any."""
     try:
-        from yunshao.serving.feedback import attach_feedback, feedback_path
+        from yunshao.serving.feedback import attach_feedback, run_feedback_location
     except ImportError:  # the serving extras are not installed: there is no API feedback to read
         return
-    path = feedback_path(run, settings.serve.state_db)
-    if path.is_file():
-        attach_feedback(sources.con, path)
-        sources.origin["feedback"] = str(path)
+    location = run_feedback_location(run, settings.serve)
+    if not isinstance(location, Path) or location.is_file():
+        attach_feedback(sources.con, location)
+        sources.origin["feedback"] = str(location)
 
 
 def _attach_store(sources: Sources, store: Path) -> None:

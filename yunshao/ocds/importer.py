@@ -1,14 +1,17 @@
-"""``yunshao ocds import``: OCDS compiled releases (JSON Lines, optionally gzipped) → a contract dataset.
+"""``yunshao ocds import``: OCDS data as publishers ship it → a contract dataset.
 
-Writes one ``<table>.parquet`` per table, ``quarantine.parquet`` (table, row as JSON, reason naming
-the OCDS field path or input line) and ``source.json``, which tells the pipeline the dataset came
-from OCDS so that the Cardinal indicators run as catalog rules.
+Any file :mod:`yunshao.ocds.compiled` reads (release or record packages, arrays, JSON Lines, gzip)
+becomes one compiled release per ocid, and each compiled release one project. Writes one
+``<table>.parquet`` per table, ``quarantine.parquet`` (table, row as JSON, reason naming the OCDS field
+path or input line: what could not be kept), ``notes.parquet`` (the same columns: data-quality notes on
+rows that were kept, e.g. a unit identified by its name or a method read from a local phrase) and
+``source.json``, which tells the pipeline the dataset came from OCDS so that the Cardinal indicators run
+as catalog rules.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +19,9 @@ from typing import Any
 
 import pandas as pd
 
+from yunshao.ocds.compiled import ReadLog, file_lines, read_compiled
 from yunshao.ocds.mapping import Mapped, Quarantined, ReleaseMapper
-from yunshao.ocds.releases import BadLine, iter_json_objects, iter_lines
-
-logger = logging.getLogger("yunshao.ocds.importer")
+from yunshao.ocds.merge import Compiled
 
 # Contract columns written by the import, in contract order; extra columns follow them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,14 +58,31 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED_TABLES = ("projects", "approvals")
 AMOUNT_COLUMNS = frozenset({"budget_amount", "amount", "ceiling_price", "award_price", "price"})
 MERGED_TABLES = {"units": "unit_id", "companies": "company_id"}
+#: (table, amount column, the column holding that amount's OCDS currency)
+CURRENCY_COLUMNS = (
+    ("projects", "budget_amount", "currency"),
+    ("approvals", "amount", "currency"),
+    ("tenders", "ceiling_price", "currency"),
+    ("tenders", "award_price", "award_currency"),
+    ("bids", "price", "currency"),
+    ("contracts", "amount", "currency"),
+    ("payments", "amount", "currency"),
+)
+NO_CURRENCY = "(none)"
 
 
 @dataclass
 class ImportReport:
-    releases: int = 0
+    releases: int = 0  # compiled releases mapped, one per ocid
     rows: Counter[str] = field(default_factory=Counter)
     quarantined: Counter[str] = field(default_factory=Counter)
-    bad_lines: list[BadLine] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)
+    currencies: Counter[str] = field(default_factory=Counter)  # amounts kept, by their OCDS currency
+    read: ReadLog | None = None
+
+    @property
+    def projects(self) -> int:
+        return self.rows.get("projects", 0)
 
 
 class _Collector:
@@ -73,6 +92,7 @@ class _Collector:
         self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in COLUMNS}
         self.merged: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in MERGED_TABLES}
         self.quarantine: list[Quarantined] = []
+        self.notes: list[Quarantined] = []
 
     def take(self, mapped: Mapped) -> None:
         for table, rows in mapped.rows.items():
@@ -81,6 +101,7 @@ class _Collector:
             else:
                 self.rows[table].extend(rows)
         self.quarantine.extend(mapped.quarantine)
+        self.notes.extend(mapped.notes)
 
     def _merge(self, table: str, rows: list[dict[str, Any]]) -> None:
         key = MERGED_TABLES[table]
@@ -121,39 +142,60 @@ def _quarantine_frame(items: list[Quarantined]) -> pd.DataFrame:
 
 
 def import_releases(releases: Path, out: Path) -> ImportReport:
-    """Map every compiled release of ``releases`` into the dataset folder ``out``."""
+    """Map every compiled release of ``releases`` (merged per ocid when given as releases) into ``out``.
+
+    Raises :class:`yunshao.ocds.compiled.OcdsInputError` when the file is one JSON document that does
+    not parse; anything smaller (a bad line, a release without ocid) is quarantined."""
     releases = Path(releases)
     out = Path(out)
-    report = ImportReport()
+    log = ReadLog(str(releases))
+    report = ImportReport(read=log)
     collector = _Collector()
-    first_line: dict[str, int] = {}
-    for line, data in iter_json_objects(iter_lines(releases), source=str(releases), bad_lines=report.bad_lines):
-        ocid = data.get("ocid")
-        if not isinstance(ocid, str) or not ocid:
-            report.bad_lines.append(BadLine(line, f"ocid: {ocid!r} is not a non-empty string"))
-            logger.warning("%s:%d: ocid is not a non-empty string; line skipped", releases, line)
-            continue
-        if ocid in first_line:
-            reason = f"ocid: duplicate of line {first_line[ocid]}; compiled releases must be unique"
-            collector.quarantine.append(Quarantined("projects", {"ocid": ocid, "line": line}, reason))
-            continue
-        first_line[ocid] = line
+    for compiled in read_compiled(file_lines(releases), log):
         report.releases += 1
-        collector.take(ReleaseMapper(data, line).map())
-    for bad in report.bad_lines:
-        collector.quarantine.append(Quarantined("releases", {"line": bad.line}, f"line {bad.line}: {bad.reason}"))
+        collector.take(ReleaseMapper(compiled.data, compiled.line, compiled.where).map())
+        collector.notes.extend(_reading_notes(compiled))
+    collector.quarantine.extend(_read_quarantine(log))
     _write(out, releases, collector, report)
     return report
 
 
+def _reading_notes(compiled: Compiled) -> list[Quarantined]:
+    row = {"ocid": compiled.ocid, "line": compiled.line, "at": compiled.where, "releases": compiled.releases}
+    return [Quarantined("projects", row, note) for note in compiled.notes]
+
+
+def _read_quarantine(log: ReadLog) -> list[Quarantined]:
+    """What reading could not make a compiled release of: bad values, and second compiled releases."""
+    out = [Quarantined("releases", {"line": p.line}, p.reason) for p in log.problems]
+    for duplicate, kept in log.duplicates:
+        row = {"ocid": duplicate.ocid, "line": duplicate.line, "at": duplicate.where}
+        reason = f"ocid: duplicate of {kept.where}; compiled releases must be unique"
+        out.append(Quarantined("projects", row, reason))
+    return out
+
+
+def _count_currencies(tables: dict[str, list[dict[str, Any]]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for table, amount, currency in CURRENCY_COLUMNS:
+        for row in tables.get(table, []):
+            if row.get(amount) is not None:
+                counts[row.get(currency) or NO_CURRENCY] += 1
+    return counts
+
+
 def _write(out: Path, releases: Path, collector: _Collector, report: ImportReport) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for table, rows in collector.tables().items():
+    tables = collector.tables()
+    for table, rows in tables.items():
         if rows or table in REQUIRED_TABLES:
             _frame(table, rows).to_parquet(out / f"{table}.parquet", index=False)
             report.rows[table] = len(rows)
     _quarantine_frame(collector.quarantine).to_parquet(out / "quarantine.parquet", index=False)
+    _quarantine_frame(collector.notes).to_parquet(out / "notes.parquet", index=False)
     report.quarantined.update(q.table for q in collector.quarantine)
+    report.notes.update(n.table for n in collector.notes)
+    report.currencies = _count_currencies(tables)
     marker = {"source": "ocds", "releases": str(releases.resolve())}
     (out / "source.json").write_text(json.dumps(marker, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -14,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from yunshao.ocds.buyers import find_buyer
 from yunshao.ocds.indicators.release import is_number, obj, path, str_at
+from yunshao.ocds.methods import tender_method
 
 # Steps of the trail → node codes. Procurement has one sourcing node (P03) for the whole tender.
 PROCUREMENT_NODES = {
@@ -38,8 +40,6 @@ WORKS_NODES = {
 }
 # planning.milestones[].type (OCDS milestoneType codelist) → step, for milestones that were met
 MILESTONE_STEPS = {"preProcurement": ("request", "submit"), "approval": ("approve", "approve")}
-METHODS = {"open": "open", "selective": "invited", "direct": "direct_award"}
-SINGLE_SOURCE_HINTS = ("single", "sole", "单一来源", "direct", "directa", "direta", "exclusive")
 BID_STATUSES = {"valid": "valid", "disqualified": "disqualified", "withdrawn": "withdrawn"}
 PROJECT_STATUSES = {
     "complete": "completed",
@@ -58,16 +58,21 @@ class Quarantined:
 
 @dataclass
 class Mapped:
-    """The rows of one release, by table, plus what was quarantined."""
+    """The rows of one release, by table, plus what was quarantined and the data-quality notes on rows
+    that were kept (a value read through a table or a fallback rather than as published)."""
 
     rows: defaultdict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     quarantine: list[Quarantined] = field(default_factory=list)
+    notes: list[Quarantined] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
 
     def reject(self, table: str, row: dict[str, Any], reason: str) -> None:
         self.quarantine.append(Quarantined(table, row, reason))
+
+    def note(self, table: str, row: dict[str, Any], reason: str) -> None:
+        self.notes.append(Quarantined(table, row, reason))
 
 
 def iso_timestamp(value: object) -> str | None:
@@ -85,21 +90,17 @@ def _describe(value: object) -> str:
     return "missing" if value is None else f"{value!r} is not a number"
 
 
-def tender_method(tender: dict[str, Any]) -> str | None:
-    method = str_at(tender, "procurementMethod")
-    if method in METHODS:
-        return METHODS[method]
-    if method == "limited":
-        details = (str_at(tender, "procurementMethodDetails") or "").lower()
-        hinted = any(hint in details for hint in SINGLE_SOURCE_HINTS)
-        return "single_source" if hinted else "competitive_negotiation"
-    return None
-
-
 def _amount(container: object, *keys: str) -> tuple[float | None, str | None]:
     value = path(container, *keys)
     currency = str_at(path(container, *keys[:-1]), "currency") if len(keys) > 1 else None
     return (float(value) if is_number(value) else None), currency
+
+
+def _text(value: object) -> str | None:
+    """A published value kept for the record: strings as they are, anything else as JSON-ish text."""
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value)
 
 
 def _id(value: object) -> str | None:
@@ -118,32 +119,36 @@ def _ids(entries: object) -> list[str | None]:
 
 
 class ReleaseMapper:
-    """Maps one compiled release; ``line`` is kept on every quarantined row for the user to find it."""
+    """Maps one compiled release; ``line`` (and ``at``, where in the file it came from) is kept on every
+    quarantined row for the user to find it."""
 
-    def __init__(self, data: dict[str, Any], line: int) -> None:
+    def __init__(self, data: dict[str, Any], line: int | None, at: str | None = None) -> None:
         self.data = data
         self.line = line
+        self.at = at if at is not None else f"line {line}"
         self.ocid: str = data["ocid"]
         self.tender = obj(data.get("tender")) or {}
         works = self.tender.get("mainProcurementCategory") == "works"
         self.domain = "construction" if works else "procurement"
         self.nodes = WORKS_NODES if works else PROCUREMENT_NODES
         self.out = Mapped()
-        self.unit_id = str_at(data, "buyer", "id") or str_at(self.tender, "procuringEntity", "id")
+        self.buyer = find_buyer(data)
+        self.unit_id = self.buyer.unit_id if self.buyer is not None else None
         self.awards = (
             [a for a in data.get("awards") or [] if isinstance(a, dict)] if isinstance(data.get("awards"), list) else []
         )
         self.events = 0
 
     def where(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {"ocid": self.ocid, "line": self.line, **row}
+        return {"ocid": self.ocid, "line": self.line, "at": self.at, **row}
 
     def map(self) -> Mapped:
         if self.unit_id is None:
             self.out.reject(
                 "projects",
                 self.where({"project_id": self.ocid}),
-                "buyer.id: missing (and no tender.procuringEntity.id): the project has no unit",
+                "buyer.id: missing (and no buyer.name, parties with role buyer, or tender.procuringEntity id or "
+                "name): the project has no unit",
             )
             return self.out
         self._project()
@@ -171,8 +176,14 @@ class ReleaseMapper:
                 "currency": currency,
             },
         )
-        name = str_at(self.data, "buyer", "name") or str_at(self.tender, "procuringEntity", "name")
-        self.out.add("units", {"unit_id": self.unit_id, "name": name})
+        self._unit()
+
+    def _unit(self) -> None:
+        assert self.buyer is not None
+        self.out.add("units", {"unit_id": self.unit_id, "name": self.buyer.name, "ocds_unit_from": self.buyer.field})
+        if self.buyer.field != "buyer.id":
+            row = self.where({"unit_id": self.unit_id, "name": self.buyer.name})
+            self.out.note("units", row, f"buyer.id: missing; the unit is identified by {self.buyer.field}")
 
     def _planning(self) -> None:
         milestones = path(self.data, "planning", "milestones")
@@ -182,7 +193,15 @@ class ReleaseMapper:
                 continue
             self._event(step[0], step[1], path(milestone, "dateMet"), f"planning.milestones[{k}].dateMet")
 
-    def _event(self, step: str, action: str, value: object, field_path: str, amount: float | None = None) -> None:
+    def _event(
+        self,
+        step: str,
+        action: str,
+        value: object,
+        field_path: str,
+        amount: float | None = None,
+        currency: str | None = None,
+    ) -> None:
         occurred = iso_timestamp(value)
         row = {
             "event_id": f"{self.ocid}/events/{self.events}",
@@ -194,6 +213,7 @@ class ReleaseMapper:
             "amount": amount,
             "channel": "online",
             "note": field_path,
+            "currency": currency,
         }
         self.events += 1
         if occurred is None:
@@ -231,7 +251,7 @@ class ReleaseMapper:
         row = {
             "tender_id": self.ocid,
             "project_id": self.ocid,
-            "method": method,
+            "method": method.value,
             "announced_at": iso_timestamp(announced),
             "bid_deadline": iso_timestamp(deadline),
             "opened_at": iso_timestamp(path(self.tender, "bidOpening", "date")),
@@ -239,23 +259,26 @@ class ReleaseMapper:
             "ceiling_price": ceiling,
             "currency": currency,
             "ocds_tender_id": _id(self.tender.get("id")),
+            "ocds_procurement_method": _text(self.tender.get("procurementMethod")),
+            "ocds_procurement_method_details": _text(self.tender.get("procurementMethodDetails")),
+            "method_mapped_by": method.mapped_by,
             **self._winner(),
         }
-        if method is None:
-            found = self.tender.get("procurementMethod")
-            self.out.reject(
-                "tenders", self.where(row), f"tender.procurementMethod: {found!r} is not open/selective/limited/direct"
-            )
-            return
+        if method.note is not None:
+            self.out.note("tenders", self.where({"tender_id": self.ocid, "method": method.value}), method.note)
         self.out.add("tenders", row)
 
     def _winner(self) -> dict[str, Any]:
         active = self._active_awards()
         if len(active) != 1:
-            return {"winner_company_id": None, "award_price": None}
+            return {"winner_company_id": None, "award_price": None, "award_currency": None}
         ids = _ids(active[0][1].get("suppliers"))
-        price, _ = _amount(active[0][1], "value", "amount")
-        return {"winner_company_id": ids[0] if len(ids) == 1 else None, "award_price": price}
+        price, currency = _amount(active[0][1], "value", "amount")
+        return {
+            "winner_company_id": ids[0] if len(ids) == 1 else None,
+            "award_price": price,
+            "award_currency": currency,
+        }
 
     def _bids(self) -> None:
         details = path(self.data, "bids", "details")
@@ -337,7 +360,7 @@ class ReleaseMapper:
             else:
                 self.out.add("contracts", row)
                 kept.append((i, contract, contract_id))
-            self._event("contract", "approve", contract.get("dateSigned"), f"{field_path}.dateSigned", amount)
+            self._event("contract", "approve", contract.get("dateSigned"), f"{field_path}.dateSigned", amount, currency)
         return kept
 
     def _payments(self, contracts: list[tuple[int, dict[str, Any], str]]) -> None:
@@ -372,7 +395,7 @@ class ReleaseMapper:
             self.out.reject("payments", self.where(row), f"{field_path}.date: missing or not an ISO 8601 date")
         else:
             self.out.add("payments", row)
-            self._event("pay", "approve", paid_at, f"{field_path}.date", amount)
+            self._event("pay", "approve", paid_at, f"{field_path}.date", amount, currency)
 
     def _parties(self) -> None:
         """Companies: every party that bid or supplied, and every id the rows above refer to."""

@@ -1,26 +1,17 @@
-"""Reading OCDS JSON Lines (plain or gzip) with line numbers.
+"""The text of an OCDS file (plain or gzip) and strict JSON parsing.
 
-A bad line is reported with its number and skipped, never fatal: one broken release in a
-publisher's dump should not hide the other hundred thousand.
+What the text holds (packages, records, JSON Lines …) is :mod:`yunshao.ocds.packages`' business; a bad
+line is reported with its number and skipped there, never fatal: one broken release in a publisher's
+dump should not hide the other hundred thousand.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import logging
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
-
-logger = logging.getLogger("yunshao.ocds.releases")
-
-
-@dataclass(frozen=True)
-class BadLine:
-    line: int
-    reason: str
 
 
 def _reject_constant(name: str) -> Any:
@@ -37,8 +28,12 @@ def open_text(path: Path) -> IO[str]:
 
 
 def iter_lines(path: Path) -> Iterator[str]:
+    """The file's lines; a UTF-8 byte-order mark (some publishers' exports start with one) is dropped."""
     with open_text(path) as handle:
-        yield from handle
+        first = True
+        for text in handle:
+            yield text.removeprefix("\ufeff") if first else text
+            first = False
 
 
 def parse_line(text: str) -> Any:
@@ -48,28 +43,3 @@ def parse_line(text: str) -> Any:
     except UnicodeEncodeError as exc:
         raise ValueError("line is not valid UTF-8") from exc
     return json.loads(text, parse_constant=_reject_constant)
-
-
-def iter_json_objects(
-    lines: Iterable[str], source: str = "<input>", bad_lines: list[BadLine] | None = None
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object). Blank lines are skipped silently; invalid JSON and non-objects
-    are logged with their line number, recorded in ``bad_lines`` if given, and skipped."""
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            value = parse_line(text)
-        except ValueError as exc:
-            reason = f"invalid JSON: {exc}"
-            logger.warning("%s:%d: %s; line skipped", source, number, reason)
-            if bad_lines is not None:
-                bad_lines.append(BadLine(number, reason))
-            continue
-        if not isinstance(value, dict):
-            reason = f"not a JSON object but {type(value).__name__}"
-            logger.warning("%s:%d: %s; line skipped", source, number, reason)
-            if bad_lines is not None:
-                bad_lines.append(BadLine(number, reason))
-            continue
-        yield number, value

@@ -1,44 +1,41 @@
-"""Bid-rigging screens per tender and an unsupervised collusion score.
+"""Bid-rigging screens per tender, why a screen is missing, and the default collusion score.
 
 The screen definitions live in one place, the feature step ``features/steps/tender_screens.sql``, so that
-the feature pipeline and the ``yunshao screens`` command compute the same numbers. This module runs that query, scores
-tenders without labels, and reads bid files for the command line.
+the feature pipeline and the ``yunshao screens`` command compute the same numbers. This module runs that
+query, explains every missing screen, scores every tender against the fixed competitive reference of
+``screens_reference`` and, given past verdicts, adds the supervised score of ``screens_supervised``.
 
-围标串标筛查：每个招标的统计筛查指标与无监督的串通分数。
+围标串标筛查：每个招标的统计筛查指标、缺失原因与串通分数。
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
-SCREEN_COLUMNS = ("cv", "spread", "diffp", "rd", "kurtosis", "skewness", "ks")
+from yunshao.ocds.screens_defs import COLLUSION_DIRECTIONS, MIN_BIDS, SCREEN_COLUMNS, missing_screens
+from yunshao.ocds.screens_io import BID_COLUMNS, ScreenInputError, read_bids, read_bids_csv, read_verdicts
+from yunshao.ocds.screens_reference import CollusionScorer
 
-# How collusion moves each screen in the screening literature (Imhof 2017; Huber & Imhof 2019):
-# cover bids cluster, so dispersion falls (cv, spread) and peakedness rises (kurtosis); the gap between
-# the winner and the cover bids widens relative to the cover bids' own dispersion (diffp, rd), which
-# skews the distribution to the left (negative skewness) and away from an even spread (ks).
-COLLUSION_DIRECTIONS: dict[str, float] = {
-    "cv": -1.0,
-    "spread": -1.0,
-    "diffp": 1.0,
-    "rd": 1.0,
-    "kurtosis": 1.0,
-    "skewness": -1.0,
-    "ks": 1.0,
-}
-BID_COLUMNS = ("tender_id", "company_id", "price", "is_winner")
-_TRUE = {"true", "t", "1", "yes", "y"}
-_FALSE = {"false", "f", "0", "no", "n"}
-
-
-class ScreenInputError(ValueError):
-    """A bids file that cannot be read: the message names the file, row and column."""
+__all__ = [
+    "BID_COLUMNS",
+    "COLLUSION_DIRECTIONS",
+    "MIN_BIDS",
+    "SCREEN_COLUMNS",
+    "CollusionScorer",
+    "ScreenInputError",
+    "ScreenRun",
+    "compute_screens",
+    "read_bids",
+    "read_bids_csv",
+    "score_screens",
+    "screen_bids",
+    "screen_file",
+    "screens_sql",
+]
 
 
 def screens_sql() -> str:
@@ -57,133 +54,60 @@ def compute_screens(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
-def _as_matrix(X: Any) -> np.ndarray:
-    if isinstance(X, pd.DataFrame):
-        return X.loc[:, list(SCREEN_COLUMNS)].to_numpy(dtype="float64", na_value=np.nan)
-    matrix = np.asarray(X, dtype="float64")
-    if matrix.ndim != 2 or matrix.shape[1] != len(SCREEN_COLUMNS):
-        raise ValueError(f"expected {len(SCREEN_COLUMNS)} screen columns {SCREEN_COLUMNS}, got shape {matrix.shape}")
-    return matrix
+def screen_bids(bids: pd.DataFrame) -> pd.DataFrame:
+    """The screens of every tender of a bids frame (tender_id, company_id, price, is_winner).
 
-
-class CollusionScorer(BaseEstimator):
-    """Unsupervised collusion score per tender, in [0, 1], higher meaning more collusion-like.
-
-    Each screen is turned into a robust z-score (median and IQR/1.349 learnt in ``fit``), signed so
-    that the direction collusion moves it counts as positive (``COLLUSION_DIRECTIONS``), clipped to
-    ±``clip``, and averaged over the screens available for the tender. The score is the share of the
-    fitted tenders with a lower average (mid-rank), so 0.95 reads "more collusion-like than 95 % of
-    the tenders seen".
-
-    Why not an anomaly detector such as IsolationForest: it flags both tails, and a tender with
-    unusually *dispersed* bids is rare but competitive. The literature says which way bid rigging
-    moves each screen, and a signed average keeps the score monotone in each screen and explainable.
-    Tenders with fewer than ``min_screens`` defined screens (too few bids) get NaN.
-    """
-
-    def __init__(self, clip: float = 5.0, min_screens: int = 4) -> None:
-        self.clip = clip
-        self.min_screens = min_screens
-
-    def fit(self, X: Any, y: Any = None) -> CollusionScorer:
-        matrix = _as_matrix(X)
-        self.center_ = np.full(matrix.shape[1], np.nan)
-        self.scale_ = np.ones(matrix.shape[1])
-        for j in range(matrix.shape[1]):
-            column = matrix[:, j][np.isfinite(matrix[:, j])]
-            if column.size == 0:
-                continue
-            q1, median, q3 = np.quantile(column, [0.25, 0.5, 0.75])
-            scale = (q3 - q1) / 1.349
-            if not scale > 0:
-                scale = float(np.std(column))
-            self.center_[j] = median
-            self.scale_[j] = scale if scale > 0 else 1.0
-        self.directions_ = np.array([COLLUSION_DIRECTIONS[c] for c in SCREEN_COLUMNS])
-        raw = self._raw(matrix)
-        self.reference_ = np.sort(raw[np.isfinite(raw)])
-        self.n_features_in_ = matrix.shape[1]
-        return self
-
-    def _raw(self, matrix: np.ndarray) -> np.ndarray:
-        z = (matrix - self.center_) / self.scale_ * self.directions_
-        z = np.clip(z, -self.clip, self.clip)
-        finite = np.isfinite(z)
-        counts = finite.sum(axis=1)
-        sums = np.where(finite, z, 0.0).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            raw = sums / counts
-        raw[counts < self.min_screens] = np.nan
-        return raw
-
-    def score_samples(self, X: Any) -> np.ndarray:
-        raw = self._raw(_as_matrix(X))
-        scores = np.full(raw.shape, np.nan)
-        if self.reference_.size == 0:
-            return scores
-        ok = np.isfinite(raw)
-        below = np.searchsorted(self.reference_, raw[ok], side="left")
-        at_or_below = np.searchsorted(self.reference_, raw[ok], side="right")
-        scores[ok] = (below + at_or_below) / (2.0 * self.reference_.size)
-        return scores
-
-
-def _parse_winner(value: str, source: Path, row: int) -> bool | None:
-    lowered = value.strip().lower()
-    if lowered == "":
-        return None
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ScreenInputError(f"{source}: row {row}, column is_winner: {value!r} is not true/false")
-
-
-def read_bids_csv(path: Path) -> pd.DataFrame:
-    """Bids as typed columns (tender_id, company_id, price, is_winner); is_winner may be absent.
-
-    Rows are numbered as in a spreadsheet (the header is row 1)."""
+    Every tender is kept, also one whose bids have no price: its screens are missing, with the reason."""
+    con = duckdb.connect()
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScreenInputError(f"{path}: cannot read as CSV: {exc}") from exc
-    missing = [c for c in ("tender_id", "company_id", "price") if c not in raw.columns]
-    if missing:
-        raise ScreenInputError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(BID_COLUMNS)}")
-    prices = pd.to_numeric(raw["price"].str.strip(), errors="coerce")
-    for column, bad in (("tender_id", raw["tender_id"].str.strip() == ""), ("price", prices.isna())):
-        if bad.any():
-            index = int(np.flatnonzero(bad.to_numpy())[0])
-            value = raw[column].iloc[index]
-            raise ScreenInputError(f"{path}: row {index + 2}, column {column}: cannot use {value!r}")
-    winners = raw["is_winner"] if "is_winner" in raw.columns else pd.Series([""] * len(raw), dtype=str)
-    flags = [_parse_winner(v, path, i + 2) for i, v in enumerate(winners)]
-    return pd.DataFrame(
-        {
-            "tender_id": raw["tender_id"].astype("string"),
-            "company_id": raw["company_id"].astype("string"),
-            "price": prices.astype("float64"),
-            "is_winner": pd.array(flags, dtype="boolean"),
-        }
-    )
+        con.register("screen_bids", bids)
+        screens = compute_screens(con)
+    finally:
+        con.close()
+    tenders = pd.DataFrame({"tender_id": pd.unique(bids["tender_id"].dropna())})
+    tenders["tender_id"] = tenders["tender_id"].astype(screens["tender_id"].dtype)
+    out = tenders.merge(screens, on="tender_id", how="left").sort_values("tender_id", ignore_index=True)
+    out["n_bids"] = out["n_bids"].fillna(0).astype("int64")
+    return out
 
 
 def score_screens(screens: pd.DataFrame) -> pd.DataFrame:
-    """The screens with ``collusion_score`` added, fitted on the same tenders (unsupervised)."""
+    """The screens with ``missing_screens`` and the default ``collusion_score`` (fixed reference)."""
     out = screens.copy()
+    out["missing_screens"] = missing_screens(out)
     out["collusion_score"] = CollusionScorer().fit(out).score_samples(out)
     return out
 
 
-def screen_file(bids_csv: Path, out: Path) -> pd.DataFrame:
-    """Screens and collusion score for a bids CSV, written to ``out`` (parquet), one row per tender."""
-    bids = read_bids_csv(Path(bids_csv))
-    con = duckdb.connect()
-    try:
-        con.register("screen_bids", bids)
-        result = score_screens(compute_screens(con))
-    finally:
-        con.close()
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    result.to_parquet(out, index=False)
-    return result
+@dataclass
+class ScreenRun:
+    """What ``screen_file`` wrote, and for the command line what the supervised mode measured."""
+
+    result: pd.DataFrame
+    report: str = ""
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def _write(result: pd.DataFrame, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        result.to_csv(out, index=False)
+    else:
+        result.to_parquet(out, index=False)
+
+
+def screen_file(bids_path: Path, out: Path, labels: Path | None = None) -> ScreenRun:
+    """Screens, missing reasons and scores of a bids file (CSV or Parquet), one row per tender, to ``out``.
+
+    With ``labels`` (past verdicts) a classifier learns from the tenders with a verdict and scores all of
+    them; ``report`` then holds its cross-validated AUC against each single screen's."""
+    bids = read_bids(Path(bids_path))
+    result = score_screens(screen_bids(bids))
+    run = ScreenRun(result)
+    if labels is not None:
+        from yunshao.ocds.screens_supervised import add_supervised  # LightGBM: loaded only when used
+
+        verdicts = read_verdicts(Path(labels), result["tender_id"])
+        run = add_supervised(result, verdicts, bids)
+    _write(run.result, Path(out))
+    return run

@@ -21,19 +21,24 @@ from pydantic import BaseModel
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 import yunshao
+from yunshao.cases.store import CaseStore
+from yunshao.cases.sync import sync_from_store
 from yunshao.serving import feedback as feedback_mod
 from yunshao.serving.api.deps import NotLoggedIn
-from yunshao.serving.api.routes import feedback, health, pages, posts, projects, score, warnings
+from yunshao.serving.api.errors import COMMON_RESPONSES, install_error_handlers
+from yunshao.serving.api.routes import cases, feedback, health, pages, posts, projects, score, warnings
+from yunshao.serving.background import start_background, stop_background
 from yunshao.serving.batch_scoring import ScoreFn, ScoringEngine
 from yunshao.serving.batcher import MicroBatcher
 from yunshao.serving.bundles import bundle_keys
 from yunshao.serving.core import audit as audit_mod
 from yunshao.serving.core.config import resolve
+from yunshao.serving.core.db import Database
 from yunshao.serving.core.metrics import Metrics, MetricsMiddleware
-from yunshao.serving.core.sqlite import SqliteFile
 from yunshao.serving.keys import KeyStore
 from yunshao.serving.loaded_model import load_model, score_fn
 from yunshao.serving.models.contract_rows import ProjectBundle
+from yunshao.serving.sessions import SessionStore
 from yunshao.serving.store import Store
 from yunshao.settings import Settings
 
@@ -49,23 +54,33 @@ def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = app.state
         state.store = Store(config.store, settings.engine)
-        state.keys = KeyStore(config.keys_db)
-        db = SqliteFile(config.state_db, audit_mod.SCHEMA + feedback_mod.SCHEMA)
+        db = Database(config.database)
+        keys_db = db if config.keys_database == config.database else Database(config.keys_database)
+        state.keys = KeyStore(keys_db)
+        state.sessions = SessionStore(keys_db)
         state.audit = audit_mod.AuditLog(db)
         state.feedback = feedback_mod.FeedbackStore(db)
+        state.cases = CaseStore(db)
         state.notes, state.engine, state.batcher, state.model_version = [], None, None, None
         state.engines = []
+        if settings.cases.sync_on_start:
+            state.sync = sync_from_store(db, state.store)
         _start_scoring(app, settings, scorer)
         if state.batcher is not None:
             await state.batcher.start()
+        background = start_background(app, settings, db)
         try:
             yield
         finally:
+            await stop_background(background)
+            app.state.webhook_client.close()
             if state.batcher is not None:
                 await state.batcher.stop()
             for engine in state.engines:
                 engine.close()
             state.store.close()
+            for database in {id(db): db, id(keys_db): keys_db}.values():
+                database.dispose()
 
     app = FastAPI(
         title="yunshao 云哨 API",
@@ -76,12 +91,14 @@ def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
     app.state.config = config
     app.state.metrics = metrics
     app.state.batcher = None
-    for module in (score, projects, posts, warnings, feedback):
-        app.include_router(module.router, prefix="/v1")
+    for module in (score, projects, posts, warnings, feedback, cases):
+        app.include_router(module.router, prefix="/v1", responses=COMMON_RESPONSES)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_middleware(app, settings, metrics)
+
+    install_error_handlers(app)
 
     @app.exception_handler(NotLoggedIn)
     async def to_login(request: Request, exc: NotLoggedIn) -> Response:

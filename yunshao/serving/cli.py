@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from yunshao.console.where import say_where
 from yunshao.serving.core.security import ROLES
-from yunshao.serving.keys import KeyStore  # SQLite and hashlib only: cheap enough for `yunshao --help`
+
+if TYPE_CHECKING:
+    from yunshao.serving.keys import KeyStore
 
 keys_app = typer.Typer(help="API keys of the scoring API and the pages (stored hashed).", no_args_is_help=True)
 
@@ -37,14 +39,35 @@ def _keys_file(db: Path | None, *, must_exist: bool) -> Path:
 
 
 def _key_store(db: Path | None, *, must_exist: bool) -> KeyStore:
-    """The keys file opened; one that is not a keys file (SQLite refuses it) is a one-line error."""
-    import sqlite3
+    """The keys' database opened: ``--db``, else ``serve.database_url``, else the keys file. One that
+    cannot be opened as a keys database is a one-line error."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    path = _keys_file(db, must_exist=must_exist)
+    from yunshao.serving.keys import KeyStore
+    from yunshao.settings import get_settings
+
+    url = get_settings().serve.database_url
+    location: str | Path = url if (db is None and url) else _keys_file(db, must_exist=must_exist)
+    if location is url:
+        say_where("keys", url.split("@")[-1])  # never print a password
     try:
-        return KeyStore(path)
-    except (sqlite3.Error, OSError) as exc:
-        raise _fail(f"{path}: cannot be opened as a keys file: {exc}") from None
+        return KeyStore(location)
+    except (SQLAlchemyError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _fail(f"{location}: cannot be opened as a keys database: {first}") from None
+
+
+def _check_store(store: Path) -> None:
+    """A store that is not there, or not a DuckDB file, is a one-line error before the server starts."""
+    import duckdb
+
+    path = store / "yunshao.duckdb" if store.is_dir() else store
+    if not path.is_file():
+        raise _fail(f"{path}: store not found (write it with `yunshao run DATASET --out OUT`)")
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as exc:
+        raise _fail(f"{path}: cannot be opened as a yunshao store: {str(exc).splitlines()[0]}") from None
 
 
 def serve(
@@ -67,7 +90,9 @@ def serve(
     store = store or serve_settings.store
     if store is None:
         raise typer.BadParameter("give --store OUT/yunshao.duckdb (or set YUNSHAO_SERVE__STORE)")
-    _keys_file(None, must_exist=True)
+    _check_store(Path(store))
+    if not serve_settings.database_url:
+        _keys_file(None, must_exist=True)
     if settings.model.use_champion:
         say_where("model registry", settings.model.mlflow_tracking_uri)
     os.environ["YUNSHAO_SERVE__STORE"] = str(Path(store).resolve())
@@ -88,13 +113,18 @@ def serve(
 def create_key(
     role: Annotated[str, typer.Option(help=f"one of {', '.join(ROLES)}")],
     name: Annotated[str, typer.Option(help="who or what holds the key")] = "",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="a unit id or region the key may see (repeat for several; none = all) / 可见单位或区域"),
+    ] = None,
     db: Annotated[Path | None, typer.Option(help="keys file (default: YUNSHAO_HOME/keys.sqlite)")] = None,
 ) -> None:
     """Create a key; it is printed once and only its hash is kept."""
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
-    record, token = _key_store(db, must_exist=False).create(role, name)
-    typer.echo(f"key_id {record.key_id} role {record.role} name {record.name}", err=True)
+    record, token = _key_store(db, must_exist=False).create(role, name, scope or ())
+    shown = ",".join(record.scope) or "all"
+    typer.echo(f"key_id {record.key_id} role {record.role} name {record.name} scope {shown}", err=True)
     typer.echo(token)
 
 
@@ -104,7 +134,8 @@ def list_keys(
 ) -> None:
     """Keys by id, role, name, creation and revocation (never the keys themselves)."""
     for k in _key_store(db, must_exist=True).list_keys():
-        typer.echo(f"{k.key_id}\t{k.role}\t{k.name}\t{k.created_at}\t{k.revoked_at or 'live'}")
+        scope = ",".join(k.scope) or "all"
+        typer.echo(f"{k.key_id}\t{k.role}\t{k.name}\t{scope}\t{k.created_at}\t{k.revoked_at or 'live'}")
 
 
 @keys_app.command("revoke")

@@ -23,8 +23,8 @@ def read_project(
     store: Store, audit: AuditLog, feedback: FeedbackStore, caller: Caller, project_id: str, path: str
 ) -> dict[str, Any] | None:
     cached = store.project(project_id)
-    if cached is None:
-        return None
+    if cached is None or not caller.sees_unit(cached["project"].get("unit_id")):
+        return None  # out of scope reads as absent: a 404 does not confirm the project exists
     detail = dict(cached)  # the store's cached dict stays as it is
     persons = sorted({str(r["person_id"]) for r in detail["trail"] if r.get("person_id")})
     _audit(audit, caller, "read", [("project", project_id), *(("person", p) for p in persons)], path)
@@ -34,7 +34,7 @@ def read_project(
 
 def read_post(store: Store, audit: AuditLog, caller: Caller, post_id: str, path: str) -> dict[str, Any] | None:
     detail = store.post(post_id)
-    if detail is None:
+    if detail is None or not caller.sees_unit(detail["post"].get("unit_id")):
         return None
     persons = sorted({str(r["person_id"]) for r in detail["holders"] if r.get("person_id")})
     _audit(audit, caller, "read", [("post", post_id), *(("person", p) for p in persons)], path)
@@ -56,7 +56,14 @@ def list_warnings(
     path: str,
 ) -> dict[str, Any]:
     items, total = store.warnings(
-        level=level, unit=unit, rule=rule, domain=domain, since=since, limit=page_size, offset=(page - 1) * page_size
+        level=level,
+        unit=unit,
+        rule=rule,
+        domain=domain,
+        since=since,
+        units=caller.units,
+        limit=page_size,
+        offset=(page - 1) * page_size,
     )
     projects = sorted({str(w["project_id"]) for w in items if w.get("project_id")})
     _audit(audit, caller, "list", [("project", p) for p in projects], path)

@@ -79,6 +79,10 @@ class Store:
         self.present_tables = self._present()
         self.run_info = _run_info(self.path.parent / "run.json")
         self.people_names = self._people_names()
+        self.unit_tree: tuple[tuple[str, str | None, str | None], ...] = tuple(
+            (str(r["unit_id"]), r["parent_unit_id"], r["region"]) for r in self.rows("unit_tree")
+        )
+        self._scopes: dict[tuple[str, ...], frozenset[str] | None] = {}
         # the store is read-only while serving (a new run means a restart), so a read never goes stale;
         # callers get the cached dict and must copy before changing it
         self._cached_project = functools.lru_cache(maxsize=READ_CACHE)(self._project)
@@ -97,6 +101,14 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+    def units_of_scope(self, scope: tuple[str, ...]) -> frozenset[str] | None:
+        """The units a key's scope covers (None = all), computed once per scope."""
+        from yunshao.serving.core.scope import visible_units
+
+        if scope not in self._scopes:
+            self._scopes[scope] = visible_units(scope, self.unit_tree)
+        return self._scopes[scope]
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -122,23 +134,23 @@ class Store:
         rule: str | None = None,
         domain: str | None = None,
         since: dt.datetime | None = None,
+        units: frozenset[str] | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[dict[str, Any]], int]:
-        rows = self.rows(
-            "warnings_list", level=level, unit=unit, rule=rule, domain=domain, since=since, limit=limit, offset=offset
-        )
-        total = int(rows[0]["total"]) if rows else self._count_beyond(level, unit, rule, domain, since)
+        """A page of warnings; ``units`` (a key's scope) keeps those of projects or posts of these units."""
+        scope = None if units is None else sorted(units)
+        filters = {"level": level, "unit": unit, "rule": rule, "domain": domain, "since": since, "units": scope}
+        rows = self.rows("warnings_list", **filters, limit=limit, offset=offset)
+        total = int(rows[0]["total"]) if rows else self._count_beyond(filters)
         for r in rows:
             r.pop("total")
             r["evidence"] = parse_json(r["evidence"])
         return rows, total
 
-    def _count_beyond(self, level: Any, unit: Any, rule: Any, domain: Any, since: Any) -> int:
+    def _count_beyond(self, filters: dict[str, Any]) -> int:
         """Total when the requested page is past the end (the window count has no row to ride on)."""
-        rows = self.rows(
-            "warnings_list", level=level, unit=unit, rule=rule, domain=domain, since=since, limit=1, offset=0
-        )
+        rows = self.rows("warnings_list", **filters, limit=1, offset=0)
         return int(rows[0]["total"]) if rows else 0
 
     def project(self, project_id: str) -> dict[str, Any] | None:

@@ -53,20 +53,39 @@ def _settings() -> Settings:
     return settings
 
 
+VerdictsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--verdicts-from",
+        help="a run folder whose case store's verdicts join the labels / 读取该运行目录的核查结论作为标签",
+    ),
+]
+
+
+def _with_verdicts(settings: Settings, run_folder: Path | None) -> Settings:
+    """Settings that read the verdicts of ``run_folder``'s case store (unless a database URL is set)."""
+    if run_folder is None:
+        return settings
+    from yunshao.serving.core.config import state_path_for
+
+    serve = settings.serve.model_copy(update={"state_db": state_path_for(run_folder)})
+    return settings.model_copy(update={"serve": serve})
+
+
 def _dataset(path: Path) -> None:
     if not path.is_dir():
         raise _fail(f"{path}: dataset folder not found")
 
 
 @app.command()
-def train(dataset: DatasetArg, spec: SpecOpt = None) -> None:
+def train(dataset: DatasetArg, spec: SpecOpt = None, verdicts_from: VerdictsOpt = None) -> None:
     """Train on DATASET, log to MLflow, register a version with the alias `challenger`."""
     from yunshao.console.progress import steps
     from yunshao.training.experiment import TRAIN_STEPS
     from yunshao.training.experiment import train as run_train
 
     _dataset(dataset)
-    settings = _settings()
+    settings = _with_verdicts(_settings(), verdicts_from)
     experiment = _spec(spec, settings)
     try:
         with steps("training", TRAIN_STEPS) as step:
@@ -91,6 +110,7 @@ def tune(
     write_spec: Annotated[
         Path | None, typer.Option("--write-spec", help="write the best parameters as a new spec YAML")
     ] = None,
+    verdicts_from: VerdictsOpt = None,
 ) -> None:
     """Optuna study (SQLite, pruning, resumable) over classifier and combination parameters."""
     import yaml
@@ -101,7 +121,7 @@ def tune(
     from yunshao.training.tune import tuned_spec
 
     _dataset(dataset)
-    settings = _settings()
+    settings = _with_verdicts(_settings(), verdicts_from)
     experiment = _spec(spec, settings)
     say_where("optuna storage", settings.model.optuna_storage)
     quiet_optuna()

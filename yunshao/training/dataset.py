@@ -150,7 +150,8 @@ def prepare_store(
     """An in-memory store holding ``dataset`` loaded, its features built and its rules run.
 
     What ``train`` and ``tune`` (and the evaluation) need before any model sees the data; the same
-    steps ``yunshao run`` takes, without writing outputs.
+    steps ``yunshao run`` takes, without writing outputs. The inspectors' verdicts join the labels when
+    a case store is named (``serve.database_url`` or ``serve.state_db``; ``--verdicts-from OUT`` sets the latter).
     """
     from yunshao.contract import load_dataset
     from yunshao.contract.report import require_projects
@@ -165,6 +166,7 @@ def prepare_store(
         progress("load")
     report = load_dataset(dataset, con, settings.load)
     require_projects(con, report)
+    _attach_verdicts(con, settings)
     present = report.present_tables
     if progress:
         progress("features")
@@ -173,3 +175,15 @@ def prepare_store(
         progress("rules")
     run_rules(con, settings, lang=lang, present_tables=present, steps_ready=features.steps)
     return con
+
+
+def _attach_verdicts(con: duckdb.DuckDBPyConnection, settings: object) -> None:
+    """The case store's feedback as table ``feedback`` (labels.sql reads it beside ``labels``)."""
+    serve = settings.serve  # type: ignore[attr-defined]
+    if not serve.database_url and not serve.state_db:
+        return
+    try:
+        from yunshao.serving.feedback import attach_run_feedback
+    except ImportError:  # without the serving extras there is no case store
+        return
+    attach_run_feedback(con, Path("."), serve)

@@ -168,9 +168,9 @@ def _recompute(
 
 def _attach_feedback(con: duckdb.DuckDBPyConnection, out: Path, settings: Settings) -> None:
     """Feedback posted through the API since the last run or update counts, as in ``pipeline.run``."""
-    from yunshao.serving.feedback import attach_feedback, feedback_path
+    from yunshao.serving.feedback import attach_run_feedback
 
-    attach_feedback(con, feedback_path(out, settings.serve.state_db))
+    attach_run_feedback(con, out, settings.serve)
 
 
 def _present_tables(con: duckdb.DuckDBPyConnection) -> set[str]:

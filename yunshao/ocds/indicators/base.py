@@ -65,11 +65,17 @@ class Context:
 
 
 class Indicator(Protocol):
-    """One indicator: its Cardinal code, its name in Chinese and English (shown in warnings), its passes."""
+    """One indicator: its Cardinal code, its name in Chinese and English (shown in warnings), the field
+    paths it reads (``needs``, for the lacked-fields report), its passes."""
 
     code: str
     zh: str
     en: str
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The field paths it reads (read-only, so each class may declare a tuple of its own length)."""
+        ...
 
     def add(self, release: Release) -> None: ...
 
@@ -79,10 +85,15 @@ class Indicator(Protocol):
 
 
 class IndicatorClass(Protocol):
-    """An indicator's class: its code and names are readable before one is built from its settings."""
+    """An indicator's class: its code, names and needs are readable before one is built from its settings."""
 
     code: str
     zh: str
     en: str
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The field paths it reads (read-only, so each class may declare a tuple of its own length)."""
+        ...
 
     def __call__(self, settings: Any, source: Any, /) -> Indicator: ...

@@ -12,6 +12,8 @@ class R003:
     code = "R003"
     zh = "投标期过短"
     en = "short submission period"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("tender.tenderPeriod.startDate", "tender.tenderPeriod.endDate")
 
     def __init__(self, settings: R003Settings, context: Context) -> None:
         self.settings = settings

@@ -11,6 +11,8 @@ class R018:
     code = "R018"
     zh = "仅收到一份投标"
     en = "single bid received"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("tender.procurementMethod", "tender.numberOfTenderers")
 
     def __init__(self, settings: R018Settings, context: Context) -> None:
         self.methods = settings.procurement_methods

@@ -15,6 +15,8 @@ class R025:
     code = "R025"
     zh = "投标人频繁投标却极少中标"
     en = "excessive unsuccessful bids"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("bids.details[].status", "bids.details[].tenderers[].id", "awards[].status", "awards[].suppliers[].id")
 
     def __init__(self, settings: R025Settings, context: Context) -> None:
         self.settings = settings

@@ -10,6 +10,13 @@ class R028:
     code = "R028"
     zh = "不同投标人报价完全相同"
     en = "identical bid prices"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = (
+        "bids.details[].status",
+        "bids.details[].tenderers[].id",
+        "bids.details[].value.amount",
+        "bids.details[].value.currency",
+    )
 
     def __init__(self, settings: object, context: Context) -> None:
         self.context = context

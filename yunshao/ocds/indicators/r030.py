@@ -10,6 +10,15 @@ class R030:
     code = "R030"
     zh = "截止时间后提交的投标中标"
     en = "late bid won"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = (
+        "tender.tenderPeriod.endDate",
+        "bids.details[].date",
+        "bids.details[].status",
+        "bids.details[].tenderers[].id",
+        "awards[].status",
+        "awards[].suppliers[].id",
+    )
 
     def __init__(self, settings: object, context: Context) -> None:
         self.ocids: list[str] = []

@@ -11,6 +11,8 @@ class R035:
     code = "R035"
     zh = "除中标人外所有投标被否决"
     en = "all except winning bid disqualified"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("bids.details[].status", "bids.details[].tenderers[].id", "awards[].status", "awards[].suppliers[].id")
 
     def __init__(self, settings: R035Settings, context: Context) -> None:
         self.threshold = settings.threshold

@@ -10,6 +10,8 @@ class R036:
     code = "R036"
     zh = "最低报价被否决"
     en = "lowest bid disqualified"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("bids.details[].status", "bids.details[].value.amount", "bids.details[].value.currency", "awards[].status")
 
     def __init__(self, settings: object, context: Context) -> None:
         self.context = context

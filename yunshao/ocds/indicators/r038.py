@@ -28,6 +28,8 @@ class R038:
     code = "R038"
     zh = "被否决投标占比过高"
     en = "excessive disqualified bids"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("bids.details[].status", "bids.details[].tenderers[].id")
 
     def __init__(self, settings: R038Settings, context: Context) -> None:
         self.settings = settings

@@ -18,6 +18,8 @@ class R048:
     code = "R048"
     zh = "中标人中标品目过于分散"
     en = "heterogeneous supplier"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = ("awards[].status", "awards[].suppliers[].id", "awards[].items[].classification.id")
 
     def __init__(self, settings: R048Settings, context: Context) -> None:
         self.settings = settings

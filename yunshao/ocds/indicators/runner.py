@@ -1,5 +1,10 @@
-"""Running the enabled indicators over a stream of releases, in one pass and constant memory per
-release, then writing flags and Meta once every fence is known."""
+"""Running the enabled indicators over the compiled releases of a file, in one pass, then writing flags
+and Meta once every fence is known.
+
+The input is read by :func:`yunshao.ocds.compiled.read_compiled`, as the import reads it: packages,
+records, arrays and JSON Lines, several releases of one ocid merged into its compiled release. A file of
+compiled releases, one per ocid (Cardinal's input), is handed on line by line unchanged, so the results
+on it are Cardinal's."""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from yunshao.ocds.compiled import Lines, ReadLog, file_lines, read_compiled, sequence_lines
 from yunshao.ocds.indicators.base import GROUPS, Context, Indicator, IndicatorClass, MainCurrency, Results
+from yunshao.ocds.indicators.coverage import Coverage
 from yunshao.ocds.indicators.r003 import R003
 from yunshao.ocds.indicators.r018 import R018
 from yunshao.ocds.indicators.r025 import R025
@@ -23,7 +30,6 @@ from yunshao.ocds.indicators.r048 import R048
 from yunshao.ocds.indicators.release import Release, str_at
 from yunshao.ocds.indicators.second_lowest import R024, R058, RatioCollector
 from yunshao.ocds.indicators.settings import INDICATOR_CODES, IndicatorSettings
-from yunshao.ocds.releases import iter_json_objects, iter_lines
 
 logger = logging.getLogger("yunshao.ocds.indicators")
 
@@ -48,6 +54,11 @@ INDICATORS: dict[str, IndicatorClass] = {
 def indicator_names() -> dict[str, tuple[str, str]]:
     """Code → (Chinese name, English name), as the indicator classes declare them, in Cardinal's order."""
     return {code: (INDICATORS[code].zh, INDICATORS[code].en) for code in INDICATOR_CODES}
+
+
+def indicator_needs(codes: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Code → the field paths the indicator reads, as its class declares them."""
+    return {code: INDICATORS[code].needs for code in (INDICATOR_CODES if codes is None else codes)}
 
 
 def _build(settings: IndicatorSettings, context: Context) -> list[Indicator]:
@@ -82,18 +93,36 @@ def _eligible(data: dict[str, Any], settings: IndicatorSettings) -> Release | No
 
 
 def compute_indicators(
-    lines: Iterable[str], settings: IndicatorSettings, *, include_meta: bool = True, source: str = "<input>"
+    lines: Iterable[str],
+    settings: IndicatorSettings,
+    *,
+    include_meta: bool = True,
+    source: str = "<input>",
+    coverage: Coverage | None = None,
 ) -> dict[str, Any]:
-    """Cardinal's ``indicators`` output for JSON Lines ``lines`` (the spec's §4 shape)."""
+    """Cardinal's ``indicators`` output (the spec's §4 shape) for the text ``lines`` of any OCDS file.
+
+    ``coverage``, when given, is filled with what was read and what each indicator lacked."""
+    return _compute(sequence_lines(lines), settings, include_meta, source, coverage)
+
+
+def compute_indicators_file(
+    path: Path, settings: IndicatorSettings, *, include_meta: bool = True, coverage: Coverage | None = None
+) -> dict[str, Any]:
+    return _compute(file_lines(path), settings, include_meta, str(path), coverage)
+
+
+def _compute(
+    lines: Lines, settings: IndicatorSettings, include_meta: bool, source: str, coverage: Coverage | None
+) -> dict[str, Any]:
     context = Context(settings=settings, currency=MainCurrency(settings.currency))
     indicators = _build(settings, context)
+    log = ReadLog(source)
+    if coverage is not None:
+        coverage.needs = {i.code: i.needs for i in indicators}
+        coverage.read = log
     if indicators:
-        for _, data in iter_json_objects(lines, source=source):
-            release = _eligible(data, settings)
-            if release is None:
-                continue
-            for indicator in indicators:
-                indicator.add(release)
+        _scan(lines, settings, indicators, coverage if coverage is not None else Coverage({}), log)
     results = Results()
     meta: dict[str, Any] = {}
     for indicator in indicators:
@@ -107,13 +136,24 @@ def compute_indicators(
             context.currency.value,
         )
     output: dict[str, Any] = {group: dict(results.groups[group]) for group in GROUPS if results.groups[group]}
+    if coverage is not None:
+        coverage.count_flags(output)
     if include_meta:
         output["Meta"] = meta
     return output
 
 
-def compute_indicators_file(path: Path, settings: IndicatorSettings, *, include_meta: bool = True) -> dict[str, Any]:
-    return compute_indicators(iter_lines(path), settings, include_meta=include_meta, source=str(path))
+def _scan(
+    lines: Lines, settings: IndicatorSettings, indicators: list[Indicator], coverage: Coverage, log: ReadLog
+) -> None:
+    for compiled in read_compiled(lines, log):
+        release = _eligible(compiled.data, settings)
+        if release is None:
+            coverage.skipped += 1
+            continue
+        coverage.add(compiled.data)
+        for indicator in indicators:
+            indicator.add(release)
 
 
 def indicator_hits(releases_path: Path | str, settings: IndicatorSettings) -> pd.DataFrame:

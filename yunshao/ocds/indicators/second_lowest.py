@@ -67,12 +67,25 @@ class RatioCollector:
         return amount, tenderer
 
 
+#: the fields the winner / runner-up ratio reads (R024 and R058 share it), for the lacked-fields report
+RATIO_NEEDS = (
+    "bids.details[].status",
+    "bids.details[].tenderers[].id",
+    "bids.details[].value.amount",
+    "bids.details[].value.currency",
+    "awards[].status",
+    "awards[].suppliers[].id",
+)
+
+
 class R024:
     """Price close to winning bid → OCID (ratio) and Tenderer (0.0 for winner and runner-up)."""
 
     code = "R024"
     zh = "次低报价与中标价过于接近"
     en = "price close to winning bid"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = RATIO_NEEDS
 
     def __init__(self, settings: FenceSettings, collector: RatioCollector) -> None:
         self.threshold = settings.threshold
@@ -98,6 +111,8 @@ class R058:
     code = "R058"
     zh = "中标价远低于次低报价"
     en = "heavily discounted bid"
+    #: the fields it reads, for the lacked-fields report (coverage.py)
+    needs = RATIO_NEEDS
 
     def __init__(self, settings: FenceSettings, collector: RatioCollector) -> None:
         self.threshold = settings.threshold

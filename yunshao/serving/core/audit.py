@@ -5,26 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from yunshao.serving.core.sqlite import SqliteFile
+from sqlalchemy import insert, select
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    audit_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    key_id TEXT NOT NULL,
-    key_name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    action TEXT NOT NULL,
-    entity_type TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    path TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_entity ON audit_log (entity_type, entity_id);
-"""
+from yunshao.serving.core.db import Database
+from yunshao.serving.core.tables import audit_log
 
 
 class AuditLog:
-    def __init__(self, db: SqliteFile) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     def record(
@@ -39,18 +27,19 @@ class AuditLog:
     ) -> int:
         """One row per (entity_type, entity_id) read, in one transaction; returns the row count."""
         at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        rows = [(at, key_id, key_name, role, action, et, str(eid), path) for et, eid in entities]
+        common = {"at": at, "key_id": key_id, "key_name": key_name, "role": role, "action": action, "path": path}
+        rows = [{**common, "entity_type": et, "entity_id": str(eid)} for et, eid in entities]
         if not rows:
             return 0
-        with self.db.transaction() as con:
-            con.executemany(
-                "INSERT INTO audit_log (at, key_id, key_name, role, action, entity_type, entity_id, path) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        with self.db.write() as con:
+            con.execute(insert(audit_log), rows)
         return len(rows)
 
     def entries(self, entity_type: str | None = None, entity_id: str | None = None) -> list[dict[str, object]]:
-        sql = "SELECT * FROM audit_log WHERE (? IS NULL OR entity_type = ?) AND (? IS NULL OR entity_id = ?)"
-        rows = self.db.query(sql + " ORDER BY audit_id", (entity_type, entity_type, entity_id, entity_id))
-        return [dict(r) for r in rows]
+        query = select(audit_log).order_by(audit_log.c.audit_id)
+        if entity_type is not None:
+            query = query.where(audit_log.c.entity_type == entity_type)
+        if entity_id is not None:
+            query = query.where(audit_log.c.entity_id == entity_id)
+        with self.db.read() as con:
+            return [dict(r._mapping) for r in con.execute(query)]

@@ -18,6 +18,16 @@ class ServeConfig:
     state_db: Path
 
     @property
+    def database(self) -> str | Path:
+        """The case store: ``serve.database_url``, else the SQLite state file."""
+        return self.settings.serve.database_url or self.state_db
+
+    @property
+    def keys_database(self) -> str | Path:
+        """Where the keys live: ``serve.database_url`` (one store for everything), else ``serve.keys_db``."""
+        return self.settings.serve.database_url or self.keys_db
+
+    @property
     def serve(self) -> ServeSettings:
         return self.settings.serve
 

@@ -122,3 +122,70 @@ class Health(BaseModel):
     scoring: bool
     model_version: str | None
     notes: list[str]
+
+
+class CaseItem(BaseModel):
+    """A case: one warning (or one red project without a warning) followed to its close."""
+
+    case_id: int
+    subject: str = Field(description="warning:<warning_id> or project:<project_id>")
+    warning_id: str | None
+    project_id: str | None
+    unit_id: str | None
+    region: str | None
+    rule_id: str | None
+    severity: str
+    scheme: str | None
+    title: str | None
+    state: Literal["new", "assigned", "checking", "confirmed", "partial", "unfounded", "rectifying", "closed"]
+    firing: bool = Field(description="false when the latest run no longer raises the warning")
+    assigned_unit: str | None
+    inspector: str | None
+    deadline: str | None = Field(description="date the check is due (YYYY-MM-DD)")
+    verdict: str | None
+    measures: str | None = Field(description="rectification measures (整改措施)")
+    rectify_deadline: str | None
+    closing_evidence: str | None = Field(description="evidence of rectification given at 销号")
+    escalation: int = Field(description="0 none, 1 reminded, 2 escalated to the unit's superior")
+    escalated_to: str | None
+    created_at: str
+    updated_at: str
+    version: int = Field(description="send it back with a transition to refuse a stale one (409)")
+
+
+class CaseEvent(BaseModel):
+    event_id: int
+    at: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    who: str
+    key_id: str | None
+    detail: dict[str, Any]
+
+
+class CaseDetail(CaseItem):
+    history: list[CaseEvent]
+
+
+class TransitionIn(BaseModel):
+    """A step of the lifecycle; each action takes its own fields (docs/cases.md)."""
+
+    model_config = {"extra": "forbid"}
+
+    action: Literal["assign", "check", "verdict", "rectify", "close"]
+    assigned_unit: str | None = Field(default=None, min_length=1, max_length=200, description="assign: 督办单位")
+    inspector: str | None = Field(default=None, min_length=1, max_length=200, description="assign: 核查人")
+    deadline: dt.date | None = Field(default=None, description="assign: check due by (not in the past)")
+    verdict: Literal[OUTCOMES] | None = Field(default=None, description="verdict: the check's outcome")  # type: ignore[valid-type]
+    scheme: str | None = Field(default=None, max_length=100, description="verdict: scheme code, e.g. bid_rigging")
+    measures: str | None = Field(default=None, min_length=1, max_length=4000, description="rectify: 整改措施")
+    rectify_deadline: dt.date | None = Field(default=None, description="rectify: rectification due by")
+    closing_evidence: str | None = Field(
+        default=None, min_length=1, max_length=4000, description="close: evidence of rectification (销号依据)"
+    )
+    note: str | None = Field(default=None, max_length=4000)
+    version: int | None = Field(default=None, ge=1, le=2**31, description="the version the caller read")
+
+    def fields(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"action", "version"}, exclude_none=True)

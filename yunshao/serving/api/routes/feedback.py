@@ -21,7 +21,7 @@ def save_feedback(
 ) -> tuple[dict[str, Any], bool]:
     """Resolve the entity in the store (a warning becomes its project), then store the outcome once."""
     found = store.find_entity(body.entity_type, body.entity_id)
-    if found is None:
+    if found is None or not caller.sees_unit(found.get("unit_id")):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"{body.entity_type} '{body.entity_id}' not found in the store")
     entity_type, entity_id, warning_id, scheme = body.entity_type, body.entity_id, None, body.scheme
     if body.entity_type == "warning":
@@ -47,7 +47,8 @@ def save_feedback(
         saved = feedback.save(record)
     except FeedbackConflict as exc:
         raise HTTPException(
-            status.HTTP_409_CONFLICT, f"client_key '{exc.args[0]}' was already used for a different outcome"
+            status.HTTP_409_CONFLICT,
+            f"client_key '{exc.args[0]}' was already used, for a different outcome or by another key",
         ) from exc
     return saved.row, saved.created
 

@@ -12,13 +12,13 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from yunshao.contract.schema import DOMAINS, OUTCOMES, SCHEMES
-from yunshao.serving.api.deps import KEY_COOKIE, AuditDep, Caller, FeedbackDep, StoreDep, require
+from yunshao.serving.api.deps import SESSION_COOKIE, AuditDep, Caller, FeedbackDep, PageQuery, StoreDep, require
 from yunshao.serving.api.routes.feedback import save_feedback
 from yunshao.serving.core.security import Permission, allowed
 from yunshao.serving.i18n import MESSAGES, action_name, node_name
@@ -49,6 +49,13 @@ def _render(request: Request, name: str, context: dict[str, Any], status_code: i
     return response
 
 
+def render_error(request: Request, message: str, status_code: int) -> Response:
+    """The error page in the request's language (a 404 says "not found" in it)."""
+    t = MESSAGES[_lang(request)]
+    shown = t["not_found"] + ": " + message if status_code == 404 else message
+    return _render(request, "error.html", {"message": shown}, status_code=status_code)
+
+
 @router.get("/")
 def root() -> RedirectResponse:
     return RedirectResponse("/pages/warnings", status_code=303)
@@ -66,15 +73,36 @@ def login(request: Request, key: Annotated[str, Form()], next: Annotated[str, Fo
         return _render(request, "login.html", {"next": _safe_next(next), "error": "401"}, status_code=401)
     if not allowed(found.role, Permission.PAGES):
         return _render(request, "error.html", {"message": MESSAGES[_lang(request)]["forbidden"]}, status_code=403)
+    serve = request.app.state.config.serve
+    old = request.cookies.get(SESSION_COOKIE)
+    token = request.app.state.sessions.start(found.key_id, serve.session_hours, replacing=old)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(serve.session_hours * 3600),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path="/",
+    )
     return response
 
 
+def _secure(request: Request) -> bool:
+    """Secure cookies unless told otherwise, or (by default) on plain HTTP to this machine itself."""
+    setting = request.app.state.config.serve.secure_cookies
+    if setting is not None:
+        return bool(setting)
+    local = (request.client.host if request.client else "") in ("127.0.0.1", "::1", "localhost", "testclient")
+    return request.url.scheme == "https" or not local
+
+
 @router.get("/pages/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/pages/login", status_code=303)
-    response.delete_cookie(KEY_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
@@ -93,7 +121,7 @@ def warnings_page(
     unit: str | None = None,
     domain: str | None = None,
     rule: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
 ) -> Response:
     filters = {
         "level": level if level in ("red", "yellow") else None,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from yunshao.contract.schema import DOMAINS
-from yunshao.serving.api.deps import AuditDep, Caller, StoreDep, require
+from yunshao.serving.api.deps import AuditDep, Caller, PageQuery, PageSizeQuery, StoreDep, require
 from yunshao.serving.core.localtime import naive_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.models.responses import Page, WarningItem
@@ -28,8 +28,8 @@ def get_warnings(
     rule: Annotated[str | None, Query(description="rule id")] = None,
     domain: Annotated[Literal[DOMAINS] | None, Query(description="project domain")] = None,  # type: ignore[valid-type]
     since: Annotated[dt.datetime | None, Query(description="projects with trail activity at or after")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int | None, Query(ge=1, description="default and maximum: settings")] = None,
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = None,
 ) -> dict[str, object]:
     serve = request.app.state.config.serve
     size = min(page_size or serve.page_size, serve.max_page_size)
