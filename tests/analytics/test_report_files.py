@@ -174,20 +174,27 @@ def test_no_warnings_no_units_table_no_posts(tmp_path: Path) -> None:
 def test_feedback_kept_by_the_api_beside_the_run_is_read(
     hand_dataset: tuple[Path, Path], hand_settings: Settings, tmp_path: Path
 ) -> None:
-    """The API keeps feedback in SQLite beside the store; w3's row there makes U1 47.5 as with the store."""
-    import sqlite3
-
+    """The API keeps feedback in its case store beside the store; w3's row there makes U1 47.5 as with the store."""
     feedback = pytest.importorskip("yunshao.serving.feedback")
     from yunshao.serving.core.config import state_path_for
+    from yunshao.serving.core.db import Database
 
     dataset, run = hand_dataset
-    with sqlite3.connect(state_path_for(run)) as db:
-        db.executescript(feedback.SCHEMA)
-        db.execute(
-            "INSERT INTO feedback (client_key, entity_type, entity_id, warning_id, outcome, scheme, note, who, "
-            "key_id, decided_at, received_at, payload_sha256) VALUES "
-            "('k1', 'project', 'p2', 'w3', 'unfounded', NULL, '核查无异常', 'inspector1', 'key1', "
-            "'2024-02-15 00:00:00', '2024-02-15 10:00:00', '')"
-        )
+    db = Database(state_path_for(run))
+    feedback.FeedbackStore(db).save(
+        {
+            "client_key": "k1",
+            "entity_type": "project",
+            "entity_id": "p2",
+            "warning_id": "w3",
+            "outcome": "unfounded",
+            "scheme": None,
+            "note": "核查无异常",
+            "who": "inspector1",
+            "key_id": "key1",
+            "decided_at": "2024-02-15 00:00:00",
+        }
+    )
+    db.dispose()
     build_report(dataset, tmp_path / "out", run=run, settings=hand_settings)
     assert _index(tmp_path / "out")["U1"] == pytest.approx(47.5)

@@ -54,7 +54,7 @@ def _key_store(db: Path | None, *, must_exist: bool) -> KeyStore:
         return KeyStore(location)
     except (SQLAlchemyError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _fail(f"{location}: cannot be opened as a keys database: {first}") from None
+        raise _fail(f"{location}: cannot be opened as a keys file: {first}") from None
 
 
 def _check_store(store: Path) -> None:
