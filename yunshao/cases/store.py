@@ -112,11 +112,6 @@ class CaseStore:
             ).all()
         return {**row._mapping, "history": [_event(e) for e in events]}
 
-    def for_project(self, project_id: str, units: Collection[str] | None = None) -> list[dict[str, Any]]:
-        query = _filtered(select(cases).where(cases.c.project_id == project_id), CaseFilter(units=units))
-        with self.db.read() as con:
-            return [dict(r._mapping) for r in con.execute(query.order_by(cases.c.case_id))]
-
     def transition(
         self,
         case_id: int,

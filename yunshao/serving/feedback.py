@@ -57,18 +57,6 @@ class FeedbackStore:
         with self.db.read() as con:
             return [_row(r) for r in con.execute(query)]
 
-    def page(self, *, offset: int, limit: int, key_ids: set[str] | None = None) -> tuple[int, list[dict[str, Any]]]:
-        """Rows in the order received; ``key_ids`` limits them to rows sent with those keys."""
-        from sqlalchemy import func
-
-        query = select(feedback_table)
-        if key_ids is not None:
-            query = query.where(feedback_table.c.key_id.in_(sorted(key_ids)))
-        with self.db.read() as con:
-            total = con.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-            rows = con.execute(query.order_by(feedback_table.c.feedback_id).offset(offset).limit(limit))
-            return int(total), [_row(r) for r in rows]
-
 
 def save_in(con: Connection, record: dict[str, Any]) -> Saved:
     """Save ``record`` in an open write transaction (a case transition saves its verdict with the event)."""

@@ -87,14 +87,14 @@ class KeyStore:
         """The live key matching ``token``, or None (unknown, revoked or absent)."""
         if not token or not token.startswith(PREFIX):
             return None
-        query = select(*_COLUMNS).where(api_keys.c.key_hash == hash_key(token), api_keys.c.revoked_at.is_(None))
-        with self.db.read() as con:
-            row = con.execute(query).first()
-        return _key(row) if row is not None else None
+        return self._live(api_keys.c.key_hash == hash_key(token))
 
     def get(self, key_id: str) -> ApiKey | None:
         """The live key with id ``key_id`` (a login session's key), or None."""
-        query = select(*_COLUMNS).where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+        return self._live(api_keys.c.key_id == key_id)
+
+    def _live(self, condition: Any) -> ApiKey | None:
+        query = select(*_COLUMNS).where(condition, api_keys.c.revoked_at.is_(None))
         with self.db.read() as con:
             row = con.execute(query).first()
         return _key(row) if row is not None else None

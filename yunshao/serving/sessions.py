@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from yunshao.serving.core.db import Database
 from yunshao.serving.core.tables import login_sessions
@@ -65,8 +65,8 @@ class SessionStore:
                 self._end(con, token, dt.datetime.now(dt.UTC))
 
     @staticmethod
-    def _end(con: object, token: str, now: dt.datetime) -> None:
-        con.execute(  # type: ignore[attr-defined]
+    def _end(con: Connection, token: str, now: dt.datetime) -> None:
+        con.execute(
             update(login_sessions)
             .where(login_sessions.c.session_hash == _hash(token), login_sessions.c.revoked_at.is_(None))
             .values(revoked_at=_iso(now))
