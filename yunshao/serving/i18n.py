@@ -1,137 +1,38 @@
-"""Words of the pages in Chinese (the default) and English."""
+"""Words of the pages in Chinese (the default) and English.
+
+Declared in ``messages/*.yaml`` (key → zh, en), one file per area of the pages so that each area keeps
+its own words; a key declared twice, or without both languages, is an error at import.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from yunshao.contract.schema import ALL_NODES
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "zh": {
-        "app": "云哨 · 公权力大数据监督",
-        "warnings": "预警列表",
-        "login": "登录",
-        "logout": "退出",
-        "api_key": "API 密钥",
-        "login_hint": "请输入核查人员的 API 密钥(yunshao keys create --role inspector)",
-        "level": "等级",
-        "unit": "单位",
-        "domain": "领域",
-        "rule": "规则",
-        "filter": "筛选",
-        "all": "全部",
-        "project": "项目",
-        "post": "岗位",
-        "risk_score": "风险分",
-        "severity": "预警等级",
-        "evidence": "证据",
-        "guide": "核查指引",
-        "trail": "行权轨迹",
-        "shap": "风险因素(SHAP 贡献)",
-        "no_factors": "无可解释因素",
-        "tenders": "招投标",
-        "feedback": "核查反馈",
-        "outcome": "核查结论",
-        "scheme": "问题类型",
-        "note": "备注",
-        "submit": "提交",
-        "saved": "反馈已保存",
-        "confirmed": "属实",
-        "unfounded": "不属实",
-        "partial": "部分属实",
-        "red": "红色",
-        "yellow": "黄色",
-        "green": "绿色",
-        "holders": "任职人员",
-        "projects": "经办项目",
-        "actions": "经办次数",
-        "page": "页",
-        "prev": "上一页",
-        "next": "下一页",
-        "total": "共",
-        "none": "无",
-        "who": "核查人",
-        "when": "时间",
-        "node": "节点",
-        "action": "操作",
-        "person": "人员",
-        "amount": "金额(元)",
-        "base": "起点",
-        "sum": "合计",
-        "forbidden": "当前密钥的角色无权访问此页面",
-        "not_found": "未找到",
-        "submit_a": "提交",
-        "approve": "批准",
-        "reject": "驳回",
-        "return": "退回",
-        "change": "变更",
-        "withdraw": "撤回",
-        "method": "方式",
-        "bids": "投标数",
-        "winner": "中标人",
-    },
-    "en": {
-        "app": "yunshao · oversight of public power",
-        "warnings": "Warnings",
-        "login": "Log in",
-        "logout": "Log out",
-        "api_key": "API key",
-        "login_hint": "Enter an inspector's API key (yunshao keys create --role inspector)",
-        "level": "Level",
-        "unit": "Unit",
-        "domain": "Domain",
-        "rule": "Rule",
-        "filter": "Filter",
-        "all": "all",
-        "project": "Project",
-        "post": "Post",
-        "risk_score": "Risk score",
-        "severity": "Severity",
-        "evidence": "Evidence",
-        "guide": "What to check",
-        "trail": "Trail",
-        "shap": "Risk factors (SHAP contributions)",
-        "no_factors": "no factors to explain",
-        "tenders": "Tenders",
-        "feedback": "Feedback",
-        "outcome": "Outcome",
-        "scheme": "Scheme",
-        "note": "Note",
-        "submit": "Submit",
-        "saved": "Feedback saved",
-        "confirmed": "confirmed",
-        "unfounded": "unfounded",
-        "partial": "partial",
-        "red": "red",
-        "yellow": "yellow",
-        "green": "green",
-        "holders": "Held by",
-        "projects": "Projects acted on",
-        "actions": "Actions",
-        "page": "page",
-        "prev": "previous",
-        "next": "next",
-        "total": "total",
-        "none": "none",
-        "who": "Who",
-        "when": "When",
-        "node": "Node",
-        "action": "Action",
-        "person": "Person",
-        "amount": "Amount (yuan)",
-        "base": "start",
-        "sum": "total",
-        "forbidden": "this key's role may not open this page",
-        "not_found": "not found",
-        "submit_a": "submit",
-        "approve": "approve",
-        "reject": "reject",
-        "return": "return",
-        "change": "change",
-        "withdraw": "withdraw",
-        "method": "Method",
-        "bids": "Bids",
-        "winner": "Winner",
-    },
-}
+LANGS = ("zh", "en")
+MESSAGE_DIR = Path(__file__).with_name("messages")
+
+
+def load_messages(folder: Path = MESSAGE_DIR) -> dict[str, dict[str, str]]:
+    """lang → key → text, merged from every YAML file of ``folder``."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in origin:
+                raise ValueError(f"{path.name}: message '{key}' is already declared in {origin[key]}")
+            if not isinstance(texts, dict) or set(texts) != set(LANGS):
+                raise ValueError(f"{path.name}: message '{key}' needs exactly: {', '.join(LANGS)}")
+            origin[key] = path.name
+            for lang in LANGS:
+                merged[lang][key] = str(texts[lang])
+    return merged
+
+
+MESSAGES: dict[str, dict[str, str]] = load_messages()
 ACTION_KEYS = {"submit": "submit_a"}
 
 
