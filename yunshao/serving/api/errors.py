@@ -54,6 +54,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _page_error(request: Request, message: str, code: int) -> Response:
-    from yunshao.serving.api.routes.pages import render_error
+    from yunshao.serving.api.rendering import render_error
 
     return render_error(request, message, code)
