@@ -209,6 +209,8 @@ class CaseSettings(BaseModel):
         default=60.0, gt=0, description="how often the API checks for overdue cases (also `yunshao cases escalate`)"
     )
     sync_on_start: bool = Field(default=True, description="open and carry over cases from the store when serving")
+    check_days: int = Field(default=15, ge=1, description="the check deadline a case page proposes when assigning")
+    rectify_days: int = Field(default=30, ge=1, description="the rectification deadline a case page proposes")
 
 
 class Settings(BaseSettings):

@@ -59,7 +59,7 @@ def _filtered(query: Select[Any], f: CaseFilter) -> Select[Any]:
     conditions = []
     if f.units is not None:
         units = sorted(f.units)
-        conditions.append(or_(c.unit_id.in_(units), c.assigned_unit.in_(units)))
+        conditions.append(or_(c.unit_id.in_(units), c.assigned_unit.in_(units), c.escalated_to.in_(units)))
     if f.state:
         conditions.append(c.state == f.state)
     if f.open_only:

@@ -1,4 +1,4 @@
 /* ---
-purpose: the unit tree (parent and region of each unit), which resolves a key's scope and the superior a case escalates to
+purpose: the unit tree (parent, region and name of each unit), which resolves a key's scope, the superior a case escalates to, and the units a case page offers
 --- */
-SELECT unit_id, parent_unit_id, region FROM units ORDER BY unit_id
+SELECT unit_id, parent_unit_id, region, name FROM units ORDER BY unit_id
