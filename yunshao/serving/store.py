@@ -79,9 +79,11 @@ class Store:
         self.present_tables = self._present()
         self.run_info = _run_info(self.path.parent / "run.json")
         self.people_names = self._people_names()
+        units = self.rows("unit_tree")
         self.unit_tree: tuple[tuple[str, str | None, str | None], ...] = tuple(
-            (str(r["unit_id"]), r["parent_unit_id"], r["region"]) for r in self.rows("unit_tree")
+            (str(r["unit_id"]), r["parent_unit_id"], r["region"]) for r in units
         )
+        self.unit_names: dict[str, str] = {str(r["unit_id"]): str(r["name"] or r["unit_id"]) for r in units}
         self._scopes: dict[tuple[str, ...], frozenset[str] | None] = {}
         # the store is read-only while serving (a new run means a restart), so a read never goes stale;
         # callers get the cached dict and must copy before changing it
