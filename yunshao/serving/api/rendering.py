@@ -6,6 +6,7 @@ Pages log in with an API key turned into a server-side session (see ``routes/pag
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,12 +16,27 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from yunshao.serving.api.deps import Caller, require
+from yunshao.serving.core.localtime import naive_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.i18n import MESSAGES, action_name, node_name
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 templates.env.filters["pretty"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
 templates.env.filters["when"] = lambda value: str(value or "").replace("T", " ")
+
+
+def local_minute(value: str | None) -> str:
+    """A stored UTC timestamp (the case store's ``at``) as local time to the minute, as people read it."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return naive_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local"] = local_minute
 Inspector = Annotated[Caller, Depends(require(Permission.PAGES, page=True))]
 
 

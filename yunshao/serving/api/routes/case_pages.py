@@ -151,6 +151,7 @@ def _case_context(
         "verdicts": VERDICTS,
         "schemes": SCHEMES,
         "units": _unit_choices(store.unit_names, caller.units),
+        "unit_names": store.unit_names,
         "check_due": (today + dt.timedelta(days=settings.check_days)).isoformat(),
         "rectify_due": (today + dt.timedelta(days=settings.rectify_days)).isoformat(),
         "today": today.isoformat(),
