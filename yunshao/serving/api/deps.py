@@ -86,6 +86,7 @@ def require(permission: Permission, *, page: bool = False) -> Callable[..., Call
         request.state.caller = key
         return Caller(key, state.store.units_of_scope(key.scope))
 
+    check.permission = permission  # type: ignore[attr-defined]  # read by the scope × role × route tests
     return check
 
 
