@@ -1,5 +1,6 @@
 """The case pages through TestClient: inbox, lists, one case followed to its close through the forms,
-refusals shown on the page, scope (another unit's case is 404), both languages."""
+refusals shown on the page, scope (another unit's case is 404), both languages. The tests share one app
+per module and run in file order: each names the warning whose case it moves."""
 
 from __future__ import annotations
 
@@ -67,6 +68,21 @@ def test_inbox_to_close_through_the_forms(client: TestClient, keys: dict[str, st
     final = client.get(f"/v1/cases/{case['case_id']}", headers=auth(keys["admin"])).json()
     assert final["verdict"] == "confirmed" and final["closing_evidence"].startswith("已重新招标")
     assert f'id="case-row-{case["case_id"]}"' not in page.get("/pages/inbox").text  # closed leaves the inbox
+
+
+def test_one_click_assign_from_the_new_list(client: TestClient, settings: Settings) -> None:
+    key = KeyStore(settings.serve.keys_db).create("inspector", "一键核查员", ["U1"])[1]
+    page = _login(client, key)
+    new = page.get("/pages/cases?view=new").text
+    first = re.search(r'id="quick-assign-(\d+)"', new)
+    assert first, "the new list offers one-click assignment"
+    form = new.split(f'action="/pages/cases/{first.group(1)}/transition"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    due = (dt.date.today() + dt.timedelta(days=settings.cases.check_days)).isoformat()
+    assert fields["inspector"] == "一键核查员" and fields["deadline"] == due and fields["action"] == "assign"
+    done = page.post(f"/pages/cases/{first.group(1)}/transition", data=fields)
+    assert done.status_code == 200 and 'id="case-inspector">一键核查员<' in done.text
+    assert f'id="case-row-{first.group(1)}"' in page.get("/pages/inbox").text
 
 
 def test_stale_form_is_refused_with_409(client: TestClient, keys: dict[str, str]) -> None:

@@ -90,6 +90,8 @@ def _list(
         "states": STATES,
         "q": q or "",
         "caller": caller,
+        "quick": view == "new" and caller.can(Permission.CASES_ACT),  # 一键督办: to oneself, in the case's unit
+        "check_due": (today + dt.timedelta(days=request.app.state.config.settings.cases.check_days)).isoformat(),
     }
     return render(request, "cases.html", context)
 
