@@ -10,6 +10,8 @@ from typing import Any
 
 from yunshao.serving.api.deps import Caller
 from yunshao.serving.core.audit import AuditLog
+from yunshao.serving.core.security import Permission
+from yunshao.serving.evidence import readable_warnings
 from yunshao.serving.feedback import FeedbackStore
 from yunshao.serving.store import Store
 
@@ -54,7 +56,9 @@ def list_warnings(
     page: int,
     page_size: int,
     path: str,
+    q: str | None = None,
 ) -> dict[str, Any]:
+    """A page of warnings in the caller's scope; ``q`` keeps a project's by its id or part of its name."""
     items, total = store.warnings(
         level=level,
         unit=unit,
@@ -62,6 +66,7 @@ def list_warnings(
         domain=domain,
         since=since,
         units=caller.units,
+        q=q,
         limit=page_size,
         offset=(page - 1) * page_size,
     )
@@ -69,3 +74,24 @@ def list_warnings(
     _audit(audit, caller, "list", [("project", p) for p in projects], path)
     shown = caller.shown(items, store.people_names)
     return {"items": shown, "total": total, "page": page, "page_size": page_size}
+
+
+def readable(
+    store: Store, audit: AuditLog, caller: Caller, warnings: list[dict[str, Any]], lang: str, path: str
+) -> list[dict[str, Any]]:
+    """Warnings with their evidence made readable (``evidence.readable_warnings``); the people whose names
+    it reveals are written to the audit log, as those of a trail are."""
+    shown = readable_warnings(warnings, store, caller, lang)
+    if caller.can(Permission.NAMES):
+        people = sorted(
+            {
+                str(part["ref"])
+                for w in shown
+                for row in w["rows"]
+                for part in row["parts"]
+                if part.get("person_name") and part.get("ref")
+            }
+        )
+        if people:
+            _audit(audit, caller, "read", [("person", p) for p in people], path)
+    return shown

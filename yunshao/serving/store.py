@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import json
 import threading
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,15 @@ READ_CACHE = 4096
 #: Output tables of a run that a query may read (stand-ins when a run wrote none), as contract/outputs.py
 #: declares them.
 STAND_IN_OUTPUTS = (WARNINGS, PROJECT_SCORES, POST_SCORES)
+
+#: Where the name of each kind of id lives: table, id column, name column, unit column (for scope).
+NAME_SOURCES: dict[str, tuple[str, str, str, str | None]] = {
+    "company": ("companies", "company_id", "name", None),
+    "person": ("people", "person_id", "name", None),
+    "unit": ("units", "unit_id", "name", None),
+    "project": ("projects", "project_id", "name", "unit_id"),
+    "post": ("posts", "post_id", "title", "unit_id"),
+}
 
 
 @cache
@@ -137,12 +147,22 @@ class Store:
         domain: str | None = None,
         since: dt.datetime | None = None,
         units: frozenset[str] | None = None,
+        q: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[dict[str, Any]], int]:
-        """A page of warnings; ``units`` (a key's scope) keeps those of projects or posts of these units."""
+        """A page of warnings; ``units`` (a key's scope) keeps those of projects or posts of these units;
+        ``q`` those of a project whose id is ``q`` or whose name contains it (both ignoring case)."""
         scope = None if units is None else sorted(units)
-        filters = {"level": level, "unit": unit, "rule": rule, "domain": domain, "since": since, "units": scope}
+        filters = {
+            "level": level,
+            "unit": unit,
+            "rule": rule,
+            "domain": domain,
+            "since": since,
+            "units": scope,
+            "q": q,
+        }
         rows = self.rows("warnings_list", **filters, limit=limit, offset=offset)
         total = int(rows[0]["total"]) if rows else self._count_beyond(filters)
         for r in rows:
@@ -222,6 +242,23 @@ class Store:
         if not projects:
             return None
         return {"project": projects[0], **{k: v for k, v in out.items() if v}}
+
+    def names_of(self, kind: str, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """id → (name, unit) of ids of one kind (``NAME_SOURCES``), in one query for a page's evidence."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        table, id_col, name_col, unit_col = NAME_SOURCES[kind]
+        unit = f"x.{q(unit_col)}" if unit_col else "NULL"
+        query = (
+            f"SELECT x.{q(id_col)}, x.{q(name_col)}, {unit} FROM {q(table)} x WHERE list_contains($ids, x.{q(id_col)})"
+        )
+        cur = self.cursor()
+        try:
+            rows = cur.execute(query, {"ids": wanted}).fetchall()
+        finally:
+            cur.close()
+        return {str(r[0]): (r[1], r[2]) for r in rows}
 
     def find_entity(self, entity_type: str, entity_id: str) -> dict[str, Any] | None:
         found = self.rows("entity_exists", entity_type=entity_type, entity_id=entity_id)

@@ -1,6 +1,6 @@
 /* ---
-purpose: warnings of the latest run with their project, unit and score, filtered and paginated
-params: [level, unit, rule, domain, since, units, limit, offset]
+purpose: warnings of the latest run with their project, unit and score, filtered (q = a project's id or part of its name) and paginated
+params: [level, unit, rule, domain, since, units, q, limit, offset]
 --- */
 WITH last_event AS (
     SELECT project_id, max(occurred_at) AS last_event_at FROM approvals GROUP BY project_id
@@ -23,5 +23,6 @@ WHERE ($level IS NULL OR w.severity = $level)
   AND ($domain IS NULL OR p.domain = $domain)
   AND ($since IS NULL OR e.last_event_at >= $since)
   AND ($units IS NULL OR list_contains($units, COALESCE(p.unit_id, po.unit_id)))
+  AND ($q IS NULL OR lower(w.project_id) = lower($q) OR contains(lower(p.name), lower($q)))
 ORDER BY CASE w.severity WHEN 'red' THEN 0 ELSE 1 END, s.risk_score DESC NULLS LAST, w.warning_id
 LIMIT $limit OFFSET $offset

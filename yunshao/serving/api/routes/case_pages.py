@@ -20,12 +20,13 @@ from yunshao.cases.store import Actor, CaseFilter, CaseNotFound
 from yunshao.contract.schema import SCHEMES
 from yunshao.serving.api.deps import AuditDep, Caller, CaseDep, FeedbackDep, PageQuery, StoreDep
 from yunshao.serving.api.rendering import Inspector, page_lang, render
+from yunshao.serving.codes import translator
 from yunshao.serving.core.localtime import now_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.i18n import MESSAGES
 from yunshao.serving.models.responses import TransitionIn
 from yunshao.serving.plots import waterfall
-from yunshao.serving.reads import read_project
+from yunshao.serving.reads import read_project, readable
 
 router = APIRouter(include_in_schema=False)
 View = Literal["inbox", "new", "overdue", "escalated", "all"]
@@ -139,14 +140,19 @@ def _case_context(
     """The case, its project as the project page shows it, and the steps the caller may take next."""
     today = now_local().date()
     detail = None
+    lang = page_lang(request)
     if case["project_id"]:
         detail = read_project(store, audit, feedback, caller, case["project_id"], str(request.url.path))
+    if detail is not None:
+        warnings = readable(store, audit, caller, detail["warnings"], lang, str(request.url.path))
+        detail = {**detail, "warnings": warnings}
     settings = request.app.state.config.settings.cases
     may_act = caller.can(Permission.CASES_ACT)
     return {
         "case": _decorated(case, today, store.unit_names),
         "d": detail,
-        "plot": waterfall((detail or {}).get("project", {}).get("top_factors") or [], page_lang(request)),
+        "plot": waterfall((detail or {}).get("project", {}).get("top_factors") or [], lang),
+        "code": translator(lang),
         "actions": [a for a, froms in ALLOWED_FROM.items() if case["state"] in froms] if may_act else [],
         "fields": FIELDS,
         "required": REQUIRED,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -17,13 +17,16 @@ from yunshao.contract.schema import DOMAINS, OUTCOMES, SCHEMES
 from yunshao.serving.api.deps import SESSION_COOKIE, AuditDep, FeedbackDep, PageQuery, StoreDep
 from yunshao.serving.api.rendering import Inspector, page_lang, render
 from yunshao.serving.api.routes.feedback import save_feedback
+from yunshao.serving.codes import translator
 from yunshao.serving.core.security import Permission, allowed
 from yunshao.serving.i18n import MESSAGES
 from yunshao.serving.models.responses import FeedbackIn
 from yunshao.serving.plots import waterfall
-from yunshao.serving.reads import list_warnings, read_post, read_project
+from yunshao.serving.reads import list_warnings, read_post, read_project, readable
 
 router = APIRouter(include_in_schema=False)
+#: a project's id or part of its name, as typed into the warnings page's search box
+SearchQuery = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/")
@@ -91,6 +94,7 @@ def warnings_page(
     unit: str | None = None,
     domain: str | None = None,
     rule: str | None = None,
+    q: SearchQuery = None,
     page: PageQuery = 1,
 ) -> Response:
     filters = {
@@ -98,17 +102,17 @@ def warnings_page(
         "unit": unit or None,
         "domain": domain if domain in DOMAINS else None,
         "rule": rule or None,
+        "q": (q or "").strip() or None,
     }
     size = request.app.state.config.serve.page_size
     result = list_warnings(
         store, audit, caller, **filters, since=None, page=page, page_size=size, path=str(request.url.path)
     )
+    lang = page_lang(request)
+    result["items"] = readable(store, audit, caller, result["items"], lang, str(request.url.path))
     pages = max(1, -(-result["total"] // size))
-    return render(
-        request,
-        "warnings.html",
-        {"result": result, "filters": filters, "domains": DOMAINS, "pages": pages, "caller": caller},
-    )
+    context = {"result": result, "filters": filters, "domains": DOMAINS, "pages": pages, "caller": caller}
+    return render(request, "warnings.html", {**context, "code": translator(lang)})
 
 
 @router.get("/pages/projects/{project_id}", response_class=HTMLResponse)
@@ -124,12 +128,15 @@ def project_page(
     detail = read_project(store, audit, feedback, caller, project_id, str(request.url.path))
     if detail is None:
         raise HTTPException(404, f"project '{project_id}' not found")
-    plot = waterfall(detail["project"].get("top_factors") or [], page_lang(request))
+    lang = page_lang(request)
+    detail = {**detail, "warnings": readable(store, audit, caller, detail["warnings"], lang, str(request.url.path))}
+    plot = waterfall(detail["project"].get("top_factors") or [], lang)
     return render(
         request,
         "project.html",
         {
             "d": detail,
+            "code": translator(lang),
             "plot": plot,
             "outcomes": OUTCOMES,
             "schemes": SCHEMES,
@@ -173,5 +180,7 @@ def post_page(post_id: str, request: Request, store: StoreDep, audit: AuditDep, 
     detail = read_post(store, audit, caller, post_id, str(request.url.path))
     if detail is None:
         raise HTTPException(404, f"post '{post_id}' not found")
-    plot = waterfall(detail["post"].get("top_factors") or [], page_lang(request))
-    return render(request, "post.html", {"d": detail, "plot": plot, "caller": caller})
+    lang = page_lang(request)
+    detail = {**detail, "warnings": readable(store, audit, caller, detail["warnings"], lang, str(request.url.path))}
+    plot = waterfall(detail["post"].get("top_factors") or [], lang)
+    return render(request, "post.html", {"d": detail, "plot": plot, "caller": caller, "code": translator(lang)})
