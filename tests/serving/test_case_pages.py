@@ -149,3 +149,12 @@ def test_overdue_and_escalated_lists(client: TestClient, keys: dict[str, str]) -
     escalated = page.get("/pages/cases?view=escalated").text
     row = escalated.split(f'id="case-row-{case["case_id"]}"')[1].split("</tr>")[0]
     assert "已升级至 开发区管委会" in row  # U2's superior is U1, 开发区管委会
+
+
+def test_project_page_links_each_warning_to_its_case(client: TestClient, keys: dict[str, str]) -> None:
+    page = _login(client, keys["inspector"])
+    html = page.get("/pages/projects/P1").text
+    for warning_id in ("W1", "W2"):  # the warnings of P1 in tests/serving/fixtures.py
+        case = _case_of(client, keys["admin"], warning_id)
+        link = re.search(rf'id="case-of-{warning_id}"><a href="/pages/cases/(\d+)"', html)
+        assert link and int(link.group(1)) == case["case_id"]

@@ -43,6 +43,7 @@ class CaseFilter:
     unit: str | None = None
     severity: str | None = None
     search: str | None = None  # project name or id, case subject
+    project: str | None = None  # the cases of one project (its warnings' and its own)
     units: Collection[str] | None = None  # the caller's scope; None = all
 
 
@@ -74,7 +75,12 @@ def _filtered(query: Select[Any], f: CaseFilter) -> Select[Any]:
         )
     if f.escalated:
         conditions.append(c.escalation >= 2)
-    for column, value in ((c.inspector, f.inspector), (c.unit_id, f.unit), (c.severity, f.severity)):
+    for column, value in (
+        (c.inspector, f.inspector),
+        (c.unit_id, f.unit),
+        (c.severity, f.severity),
+        (c.project_id, f.project),
+    ):
         if value:
             conditions.append(column == value)
     if f.search:

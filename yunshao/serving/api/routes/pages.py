@@ -7,14 +7,15 @@ holding a random id; the key itself never leaves the form).
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from yunshao.cases.store import CaseFilter, CaseStore
 from yunshao.contract.schema import DOMAINS, OUTCOMES, SCHEMES
-from yunshao.serving.api.deps import SESSION_COOKIE, AuditDep, FeedbackDep, PageQuery, StoreDep
+from yunshao.serving.api.deps import SESSION_COOKIE, AuditDep, Caller, CaseDep, FeedbackDep, PageQuery, StoreDep
 from yunshao.serving.api.rendering import Inspector, page_lang, render
 from yunshao.serving.api.routes.feedback import save_feedback
 from yunshao.serving.codes import translator
@@ -122,6 +123,7 @@ def project_page(
     store: StoreDep,
     audit: AuditDep,
     feedback: FeedbackDep,
+    cases: CaseDep,
     caller: Inspector,
     saved: int = 0,
 ) -> Response:
@@ -136,6 +138,7 @@ def project_page(
         "project.html",
         {
             "d": detail,
+            "case_of": _cases_of(cases, project_id, caller),
             "code": translator(lang),
             "plot": plot,
             "outcomes": OUTCOMES,
@@ -145,6 +148,12 @@ def project_page(
             "caller": caller,
         },
     )
+
+
+def _cases_of(cases: CaseStore, project_id: str, caller: Caller) -> dict[str, dict[str, Any]]:
+    """The project's cases by the warning they follow (``""`` for the red project's own case)."""
+    _, found = cases.page(CaseFilter(project=project_id, units=caller.units), offset=0, limit=1000)
+    return {c["warning_id"] or "": c for c in found}
 
 
 @router.post("/pages/projects/{project_id}/feedback")
