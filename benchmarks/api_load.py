@@ -1,11 +1,16 @@
-"""Load test of the scoring API on loopback: latency of single-project scoring (with explanation) at 1, 10
-and 50 concurrent clients, and the throughput of batch scoring. Bounded in requests and in time.
+"""Load test of the API on loopback: latency of single-project scoring (with explanation) at 1, 10 and 50
+concurrent clients, the throughput of batch scoring, and the inspectors' workbench at 50 clients: case
+transitions (assign → check → verdict → rectify → close, each case walked by one client) and inbox reads
+(``GET /v1/cases?mine=true``). Bounded in requests and in time.
 
     .venv/bin/python benchmarks/api_load.py --store OUT/yunshao.duckdb [--requests 200] [--seconds 60]
+    .venv/bin/python benchmarks/api_load.py --store OUT/yunshao.duckdb --clients "" --reads 0 --batch-rounds 0 \
+        --case-walks 200 --inbox 2000      # the workbench alone
 
 Starts ``uvicorn yunshao.serving.asgi:create`` as a subprocess (one worker, like ``yunshao serve``), with
-a temporary admin key, and sends the store's own projects as bundles. Prints a Markdown table (paste it
-into BENCHMARKS.md) and, with --json, writes the figures.
+a temporary admin key and a fresh case store, which the server fills from the store's warnings when it
+starts (``cases.sync_on_start``, as ``yunshao cases sync`` does), and sends the store's own projects as
+bundles. Prints a Markdown table (paste it into BENCHMARKS.md) and, with --json, writes the figures.
 
     .venv/bin/python benchmarks/api_load.py --store OUT/yunshao.duckdb --passes 15 [--pass-sizes 1,10,200]
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import platform
@@ -27,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,20 +94,31 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+#: one request of a closed-loop client: method, path, body, and whether the reply counts as a success
+Call = tuple[str, str, bytes | None, Callable[[httpx.Response], bool]]
+#: the rows of the printed table
+LABELS = {
+    "score": "POST /v1/score",
+    "read": "GET /v1/projects/{id}",
+    "transition": "POST /v1/cases/{id}/transitions",
+    "inbox": "GET /v1/cases?mine=true",
+}
+#: the name of the benchmark's key: the inspector the walked cases are assigned to, so its inbox holds them
+KEY_NAME = "bench"
+
+
 async def _load(
     base: str,
     key: str,
-    bodies: list[bytes],
+    kind: str,
+    calls: Callable[[int], Iterator[Call]],
     clients: int,
     requests: int,
     seconds: float,
-    reads: list[str] | None = None,
 ) -> dict[str, Any]:
-    """``clients`` closed-loop clients share a budget of ``requests`` or ``seconds``, whichever ends first.
-
-    Each request scores a bundle (``POST /v1/score``), or, given ``reads``, reads one of those stored projects
-    back (``GET /v1/projects/{id}``: the run's answer, its hits and factors, audited).
-    """
+    """``clients`` closed-loop clients share a budget of ``requests`` or ``seconds``, whichever ends first;
+    client ``n`` sends what ``calls(n)`` yields, one request at a time, until the budget or its calls end.
+    Every request is timed; a failed check, a refused request or a transport error is an error."""
     latencies: list[float] = []
     errors = 0
     sent = 0
@@ -112,17 +130,13 @@ async def _load(
 
         async def client(n: int) -> None:
             nonlocal errors, sent
-            rng = random.Random(n)
-            while sent < requests and time.monotonic() < stop_at:
+            for method, path, body, good in calls(n):
+                if sent >= requests or time.monotonic() >= stop_at:
+                    return
                 sent += 1
                 t0 = time.perf_counter()
                 try:
-                    if reads:
-                        reply = await http.get(f"/v1/projects/{rng.choice(reads)}")
-                    else:
-                        reply = await http.post("/v1/score", content=rng.choice(bodies))
-                    answer = reply.json() if reply.status_code == 200 else {}
-                    ok = (answer.get("project") or answer).get("risk_score") is not None
+                    ok = good(await http.request(method, path, content=body))
                 except httpx.HTTPError:
                     ok = False
                 latencies.append(time.perf_counter() - t0)
@@ -132,7 +146,7 @@ async def _load(
         await asyncio.gather(*(client(n) for n in range(clients)))
         wall = time.perf_counter() - started
     return {
-        "kind": "read" if reads else "score",
+        "kind": kind,
         "clients": clients,
         "requests": len(latencies),
         "errors": errors,
@@ -141,6 +155,107 @@ async def _load(
         "mean_ms": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
         "req_per_s": len(latencies) / wall if wall else float("nan"),
     }
+
+
+def _scored(reply: httpx.Response) -> bool:
+    """A score (``POST /v1/score``) or a stored project (``GET /v1/projects/{id}``) with its risk."""
+    answer = reply.json() if reply.status_code == 200 else {}
+    return (answer.get("project") or answer).get("risk_score") is not None
+
+
+def _score_calls(bodies: list[bytes]) -> Callable[[int], Iterator[Call]]:
+    """Each client scores bundles of the store's projects, drawn at random."""
+
+    def calls(n: int) -> Iterator[Call]:
+        rng = random.Random(n)
+        while True:
+            yield "POST", "/v1/score", rng.choice(bodies), _scored
+
+    return calls
+
+
+def _read_calls(ids: list[str]) -> Callable[[int], Iterator[Call]]:
+    """Each client reads stored projects back: the run's answer, its hits and factors, audited."""
+
+    def calls(n: int) -> Iterator[Call]:
+        rng = random.Random(n)
+        while True:
+            yield "GET", f"/v1/projects/{rng.choice(ids)}", None, _scored
+
+    return calls
+
+
+def _walk(today: dt.date) -> list[tuple[dict[str, Any], str]]:
+    """The steps of a case from new to closed through a confirmed verdict, and the state each reaches."""
+    due, fixed_by = (today + dt.timedelta(days=30)).isoformat(), (today + dt.timedelta(days=60)).isoformat()
+    return [
+        ({"action": "assign", "assigned_unit": "bench-unit", "inspector": KEY_NAME, "deadline": due}, "assigned"),
+        ({"action": "check", "note": "核查中"}, "checking"),
+        ({"action": "verdict", "verdict": "confirmed", "note": "属实"}, "confirmed"),
+        ({"action": "rectify", "measures": "退还多付款项", "rectify_deadline": fixed_by}, "rectifying"),
+        ({"action": "close", "closing_evidence": "整改报告及退款凭证"}, "closed"),
+    ]
+
+
+def _reached(state: str) -> Callable[[httpx.Response], bool]:
+    return lambda reply: reply.status_code == 200 and reply.json().get("state") == state
+
+
+def _walk_calls(case_ids: list[int], today: dt.date) -> Callable[[int], Iterator[Call]]:
+    """Each client takes the next case no client has taken and walks it to closed, one transition a call."""
+    queue = list(reversed(case_ids))  # shared by the clients: a case is walked by one of them only
+    steps = [(json.dumps(body, ensure_ascii=False).encode(), _reached(state)) for body, state in _walk(today)]
+
+    def calls(n: int) -> Iterator[Call]:
+        while queue:
+            path = f"/v1/cases/{queue.pop()}/transitions"
+            for body, good in steps:
+                yield "POST", path, body, good
+
+    return calls
+
+
+def _inbox_calls() -> Callable[[int], Iterator[Call]]:
+    """Each client reads the key's inbox (its cases by deadline, first page), which must not be empty."""
+
+    def good(reply: httpx.Response) -> bool:
+        return reply.status_code == 200 and reply.json()["total"] > 0
+
+    def calls(n: int) -> Iterator[Call]:
+        while True:
+            yield "GET", "/v1/cases?mine=true", None, good
+
+    return calls
+
+
+def _new_cases(base: str, key: str, wanted: int) -> list[int]:
+    """Ids of up to ``wanted`` cases still new (the server opened them from the store's warnings)."""
+    ids: list[int] = []
+    with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as http:
+        page = 1
+        while len(ids) < wanted:
+            reply = http.get("/v1/cases", params={"state": "new", "page_size": 500, "page": page})
+            items = reply.raise_for_status().json()["items"]
+            if not items:
+                break
+            ids.extend(int(c["case_id"]) for c in items)
+            page += 1
+    return ids[:wanted]
+
+
+def _cases(base: str, key: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Case transitions on distinct cases, then inbox reads, each at ``--case-clients``."""
+    levels = []
+    if args.case_walks:
+        ids = _new_cases(base, key, args.case_walks)
+        if len(ids) < args.case_walks:
+            print(f"note: the store opened {len(ids)} cases; walking those", file=sys.stderr)
+        walks = _walk_calls(ids, dt.date.today())
+        levels.append(asyncio.run(_load(base, key, "transition", walks, args.case_clients, 5 * len(ids), args.seconds)))
+    if args.inbox:
+        inbox = _inbox_calls()
+        levels.append(asyncio.run(_load(base, key, "inbox", inbox, args.case_clients, args.inbox, args.seconds)))
+    return levels
 
 
 def _batch(base: str, key: str, bundles: list[dict[str, Any]], size: int, rounds: int) -> dict[str, Any]:
@@ -192,7 +307,16 @@ def _pass_medians(store: Path, bundles: list[dict[str, Any]], size: int, passes:
 
 
 def _profile(store: Path, bundles: list[dict[str, Any]], sizes: list[int], passes: int) -> None:
-    cols = ("tables", "step_nodes", "features_nodes", "wide_nodes", "features", "rule_steps", "rule_sql", "rules")
+    cols: tuple[str, ...] = (
+        "tables",
+        "step_nodes",
+        "features_nodes",
+        "wide_nodes",
+        "features",
+        "rule_steps",
+        "rule_sql",
+        "rules",
+    )
     cols += ("model", "assemble", "total")
     print(f"| bundles | nodes read once | {' | '.join(cols)} |")
     print(f"|---:|---|{'---:|' * len(cols)}")
@@ -211,9 +335,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="time budget per level")
     parser.add_argument("--sample", type=int, default=200, help="distinct projects sent as bundles")
     parser.add_argument("--batch-size", type=int, default=2000, help="bundles per batch call")
-    parser.add_argument("--batch-rounds", type=int, default=3, help="batch calls; the median is reported")
+    parser.add_argument("--batch-rounds", type=int, default=3, help="batch calls; median reported (0: none)")
     parser.add_argument("--reads", type=int, default=2000, help="request budget of the read level (0: none)")
     parser.add_argument("--read-clients", type=int, default=50)
+    parser.add_argument("--case-walks", type=int, default=200, help="distinct cases walked to closed (0: none)")
+    parser.add_argument("--inbox", type=int, default=2000, help="request budget of the inbox level (0: none)")
+    parser.add_argument("--case-clients", type=int, default=50, help="clients of the transition and inbox levels")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -228,7 +355,9 @@ def main() -> None:
         str(r[0]) for r in reader.cursor().execute("SELECT project_id FROM projects ORDER BY project_id").fetchall()
     ]
     rng = random.Random(0)
-    chosen = rng.sample(all_ids, min(max(args.sample, args.batch_size), len(all_ids))) or ids
+    scoring = any(c.strip() for c in args.clients.split(",")) or args.batch_rounds > 0
+    wanted = max(args.sample if scoring or args.reads else 0, args.batch_size if args.batch_rounds else 0)
+    chosen = rng.sample(all_ids, min(wanted, len(all_ids))) or ids
     bundles = [b for b in (reader.bundle(p) for p in chosen) if b]
     reader.close()
     bodies = [json.dumps(b, ensure_ascii=False).encode() for b in bundles[: args.sample]]
@@ -239,44 +368,47 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        key = KeyStore(work / "keys.sqlite").create("admin", "bench")[1]
+        key = KeyStore(work / "keys.sqlite").create("admin", KEY_NAME)[1]
         base = f"http://127.0.0.1:{args.port}"
         t0 = time.perf_counter()
         proc = _start(store, work / "keys.sqlite", work / "state.sqlite", args.port, work, args.workers)
         try:
             health = _wait(base, proc)
             startup = time.perf_counter() - t0
-            if not health.get("scoring"):
+            if scoring and not health.get("scoring"):
                 raise SystemExit(f"scoring is not available: {health}")
             levels = [
-                asyncio.run(_load(base, key, bodies, int(c), args.requests, args.seconds))
+                asyncio.run(_load(base, key, "score", _score_calls(bodies), int(c), args.requests, args.seconds))
                 for c in args.clients.split(",")
                 if c.strip()
             ]
             if args.reads:
                 read_ids = [str(b["project"]["project_id"]) for b in bundles[: args.sample]]
-                levels.append(asyncio.run(_load(base, key, [], args.read_clients, args.reads, args.seconds, read_ids)))
-            batch = _batch(base, key, bundles, args.batch_size, args.batch_rounds)
+                reads = _read_calls(read_ids)
+                levels.append(asyncio.run(_load(base, key, "read", reads, args.read_clients, args.reads, args.seconds)))
+            levels += _cases(base, key, args)
+            batch = _batch(base, key, bundles, args.batch_size, args.batch_rounds) if args.batch_rounds else None
         finally:
             proc.terminate()
             proc.wait(timeout=30)
 
     print(
-        f"\nstore {store} · {len(bodies)} distinct bundles · model {health.get('model_version')} · "
+        f"\nstore {store} · {len(bodies) if scoring or args.reads else 0} distinct bundles · "
+        f"model {health.get('model_version')} · "
         f"start-up {startup:.1f}s · {os.cpu_count()} cores · {platform.python_version()}\n"
     )
     print("| request | clients | requests | errors | p50 ms | p99 ms | mean ms | req/s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in levels:
-        what = "GET /v1/projects/{id}" if r["kind"] == "read" else "POST /v1/score"
         print(
-            f"| {what} | {r['clients']} | {r['requests']} | {r['errors']} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} | "
-            f"{r['mean_ms']:.0f} | {r['req_per_s']:.1f} |"
+            f"| {LABELS[r['kind']]} | {r['clients']} | {r['requests']} | {r['errors']} | {r['p50_ms']:.0f} | "
+            f"{r['p99_ms']:.0f} | {r['mean_ms']:.0f} | {r['req_per_s']:.1f} |"
         )
-    print(
-        f"\nbatch: {batch['size']} bundles ({batch['body_mb']:.1f} MB) in {batch['median_s']:.2f}s (median of "
-        f"{batch['rounds']}) = {batch['projects_per_s']:.0f} projects/s"
-    )
+    if batch:
+        print(
+            f"\nbatch: {batch['size']} bundles ({batch['body_mb']:.1f} MB) in {batch['median_s']:.2f}s (median of "
+            f"{batch['rounds']}) = {batch['projects_per_s']:.0f} projects/s"
+        )
     if args.json:
         args.json.write_text(
             json.dumps({"levels": levels, "batch": batch, "health": health, "startup_s": startup}, indent=2)

@@ -43,7 +43,8 @@ def test_report_from_dataset_and_run_files(
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
     csv = pd.read_csv(out / "units.csv", encoding="utf-8-sig")
     assert set(csv["name"]) == set(UNITS["name"])
-    assert result.counts == {"units": 4, "projects": 8, "warnings": 11, "outcomes": 6}
+    assert result.counts == {"units": 4, "projects": 8, "warnings": 11, "outcomes": 6, "cases": 0}
+    assert result.rates == "proxy"
     assert set(result.charts) == {"index", "monthly", "rules", "unit_trend"}
 
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from yunshao.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from yunshao.analytics.report import ReportResult, build_report, compute_tables
+    from yunshao.analytics.compute import compute_tables
+    from yunshao.analytics.report import ReportResult, build_report
     from yunshao.analytics.tables import ReportTables
 
 __all__ = ["ReportResult", "ReportTables", "build_report", "compute_tables"]
@@ -19,7 +20,7 @@ __getattr__ = lazy_exports(
     {
         "ReportResult": "yunshao.analytics.report",
         "build_report": "yunshao.analytics.report",
-        "compute_tables": "yunshao.analytics.report",
+        "compute_tables": "yunshao.analytics.compute",
         "ReportTables": "yunshao.analytics.tables",
     },
 )

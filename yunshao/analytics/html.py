@@ -113,6 +113,7 @@ def render_html(
             ("disposed", settings.weight_disposed),
         ],
         "has_outcomes": tables.has_outcomes,
+        "rates": tables.rates,
         "caps": tables.caps,
         "cap_note": {
             "warning": "" if settings.warning_rate_cap else s["cap_auto"].format(m=num(settings.auto_cap_multiple)),

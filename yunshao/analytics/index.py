@@ -2,25 +2,36 @@
 
 桐庐 scores every township out of 100 from its warning rate (预警率), confirmation rate (查实率),
 rectification rate (整改率) and personnel disposition rate (人员处置率), and shows the result as a red,
-yellow and green map. The contract has no rectification or disciplinary records, so two components are
-proxies, named as such wherever they are shown (docs/analytics.md):
+yellow and green map. With a case store (yunshao/cases) the last three are the real rates counted from the
+cases (``rates = "cases"``); without one, two of them are proxies (``rates = "proxy"``), named as such
+wherever they are shown (docs/analytics.md):
 
 * s_warning   = clip(1 − W / warning_rate_cap), W = (yellow + red_weight·red warnings) per 100 projects
-* s_confirmed = clip(1 − C / confirmed_rate_cap), C = confirmed problems (查实问题) per 100 projects
   (a cap left unset is auto_cap_multiple × the rate of all units together, so a unit at the overall rate
   scores 0.5: the index then compares units with their peers, as 桐庐's ranking does)
+
+with cases (:func:`case_rates`, one definition for the report and the live pages):
+
+* s_confirmed = 1 − 查实率, 查实率 = (confirmed + partial_confirmed_weight·partial verdicts) ÷ verdicts
+* s_rectified = 整改率 = confirmed or partial cases closed after rectification ÷ confirmed or partial cases
+* s_disposed  = 处置率 = cases with a verdict ÷ cases
+
+without cases:
+
+* s_confirmed = clip(1 − C / confirmed_rate_cap), C = confirmed problems (查实问题) per 100 projects
 * s_rectified = confirmed warnings whose rule did not recur in the unit after the decision month
                 ÷ confirmed warnings whose unit has data after the decision month      (proxy)
 * s_disposed  = warnings with a verified outcome ÷ warnings                             (proxy)
 
 index = 100 · Σ wᵢ·sᵢ / Σ wᵢ over the components the unit has data for (a component is left out, and the
-weights renormalised, when its denominator is zero or the data hold no outcomes at all).
+weights renormalised, when its denominator is zero or, without cases, the data hold no outcomes at all).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -30,6 +41,17 @@ from yunshao.settings import ReportSettings
 Caps = dict[str, float | None]
 
 COMPONENTS = ("warning", "confirmed", "rectified", "disposed")
+#: Where the confirmation, rectification and disposal components come from.
+Rates = Literal["cases", "proxy"]
+#: The case counts per unit and period (sql/14_case_measures.sql) the real rates divide.
+CASE_COUNTS = (
+    "cases",
+    "case_verdicts",
+    "case_confirmed",
+    "case_to_rectify",
+    "case_rectified",
+    "case_rectified_on_time",
+)
 BANDS = ("green", "yellow", "red")
 
 
@@ -56,6 +78,30 @@ def add_rates(measures: pd.DataFrame) -> pd.DataFrame:
     out["confirmed_per_100"] = 100.0 * out["confirmed_problems"] / projects
     out["disposed_rate"] = out["decided_warnings"] / warnings
     out["rectified_rate"] = out["rectified"] / out["rect_observable"].where(out["rect_observable"] > 0)
+    return case_rates(out) if set(CASE_COUNTS) <= set(out.columns) else out
+
+
+def case_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """The real rates of the case counts (NaN where the denominator is zero); the one definition of each.
+
+    * ``case_confirmation_rate`` 查实率 = confirmed verdicts (partial weighted) ÷ verdicts
+    * ``case_rectification_rate`` 整改率 = closed after rectification ÷ confirmed or partial cases
+    * ``case_on_time_rate`` 按期整改率 = closed by the rectification deadline ÷ closed after rectification
+    * ``case_disposal_rate`` 处置率 = cases with a verdict ÷ cases
+
+    Used for units, months, quarters and rules alike (the rule review sums the counts of the units a
+    caller sees, then calls this), so a rate reads the same on every page and in every file.
+    """
+    out = counts.copy()
+    verdicts = out["case_verdicts"].where(out["case_verdicts"] > 0)
+    out["case_confirmation_rate"] = (out["case_confirmed"] / verdicts).astype(float)
+    out["case_rectification_rate"] = (
+        out["case_rectified"] / out["case_to_rectify"].where(out["case_to_rectify"] > 0)
+    ).astype(float)
+    out["case_on_time_rate"] = (
+        out["case_rectified_on_time"] / out["case_rectified"].where(out["case_rectified"] > 0)
+    ).astype(float)
+    out["case_disposal_rate"] = (out["case_verdicts"] / out["cases"].where(out["cases"] > 0)).astype(float)
     return out
 
 
@@ -86,10 +132,19 @@ def _score(rate: pd.Series, cap: float | None) -> pd.Series:
     return (1.0 - rate / cap).clip(0.0, 1.0)
 
 
-def components(rated: pd.DataFrame, caps: Caps, *, has_outcomes: bool) -> pd.DataFrame:
-    """Component scores s_* in [0, 1] (NaN when the unit has no data for that component)."""
+def components(rated: pd.DataFrame, caps: Caps, *, has_outcomes: bool, rates: Rates = "proxy") -> pd.DataFrame:
+    """Component scores s_* in [0, 1] (NaN when the unit has no data for that component).
+
+    With ``rates="cases"`` the confirmation, rectification and disposal scores are the real rates of the
+    case store (see :func:`case_rates`); otherwise the outcome-based confirmation score and two proxies.
+    """
     out = pd.DataFrame(index=rated.index)
     out["s_warning"] = _score(rated["weighted_per_100"], caps["warning"])
+    if rates == "cases":
+        out["s_confirmed"] = 1.0 - rated["case_confirmation_rate"]
+        out["s_rectified"] = rated["case_rectification_rate"]
+        out["s_disposed"] = rated["case_disposal_rate"]
+        return out.astype(float)
     out["s_confirmed"] = _score(rated["confirmed_per_100"], caps["confirmed"]) if has_outcomes else np.nan
     out["s_rectified"] = rated["rectified_rate"]
     out["s_disposed"] = rated["disposed_rate"] if has_outcomes else np.nan
@@ -149,6 +204,7 @@ def score_units(
     has_outcomes: bool,
     kinds: dict[str, str] | None = None,
     caps: Caps | None = None,
+    rates: Rates = "proxy",
 ) -> tuple[pd.DataFrame, Caps]:
     """Rates, components, index, rank and band for each row of ``an_unit_measures``, and the caps used.
 
@@ -156,11 +212,12 @@ def score_units(
     kind (``kinds``: unit id → kind), so a township is ranked with townships in the same month. A unit
     with fewer than ``min_projects`` projects in the period keeps its index but gets no rank and band
     'none': one project is no ground for a red map tile. ``caps`` defaults to those of the 'all' rows.
+    ``rates`` says where the confirmation, rectification and disposal components come from.
     """
     rated = add_rates(measures)
     if caps is None:
         caps = resolve_caps(rated[rated["period"] == "all"], settings)
-    scored = pd.concat([rated, components(rated, caps, has_outcomes=has_outcomes)], axis=1)
+    scored = pd.concat([rated, components(rated, caps, has_outcomes=has_outcomes, rates=rates)], axis=1)
     scored["index"] = integrity_index(scored, settings)
     kinds = kinds or {}
     by_kind = settings.rank_within == "kind"

@@ -1,7 +1,8 @@
 """The relations the analytics read, always present with the same columns.
 
 Contract tables are optional, a run's ``warnings.parquet`` carries fewer columns than the store's
-``warnings`` table, and the ``feedback`` table exists only once inspectors have used the API. Each input
+``warnings`` table, the ``feedback`` table exists only once inspectors have used the API, and ``cases`` only
+when a case store was read (analytics/case_store.py). Each input
 is therefore exposed as a view ``in_<name>`` with a fixed column list: a missing column reads NULL and a
 missing table is an empty view, so the analytics SQL never branches on what a dataset holds.
 """
@@ -13,6 +14,21 @@ import duckdb
 from yunshao.contract.outputs import FEEDBACK, POST_SCORES, RULE_CONFIRMATION, WARNINGS
 from yunshao.contract.schema import LABEL_ENTITIES, OUTCOMES, TABLES
 from yunshao.engine.duck import column_types, table_names
+
+#: What the analytics read of each case: its unit, project and rule, where it stands in its lifecycle, the
+#: rectification deadline and the local time it was closed (销号).
+CASE_COLUMNS: dict[str, str] = {
+    "case_id": "BIGINT",
+    "unit_id": "VARCHAR",
+    "project_id": "VARCHAR",
+    "rule_id": "VARCHAR",
+    "severity": "VARCHAR",
+    "state": "VARCHAR",
+    "verdict": "VARCHAR",
+    "firing": "BOOLEAN",
+    "rectify_deadline": "DATE",
+    "closed_at": "TIMESTAMP",
+}
 
 
 def _contract(table: str, *names: str) -> dict[str, str]:
@@ -38,6 +54,8 @@ INPUT_COLUMNS: dict[str, dict[str, str]] = {
         "rule_id", "confirmation_rate", "interval_low", "interval_high", "low_confirmation"
     ),
     "post_scores": POST_SCORES.types(),
+    # the case store's cases (serving/core/tables.py), as case_store.read_cases shapes them
+    "cases": CASE_COLUMNS,
 }
 
 

@@ -17,13 +17,14 @@ import duckdb
 import pandas as pd
 
 from yunshao.analytics import charts
+from yunshao.analytics.compute import compute_tables
 from yunshao.analytics.html import render_html
 from yunshao.analytics.index import quarter_of
-from yunshao.analytics.inputs import expose_inputs, feedback_problems
-from yunshao.analytics.metrics import compute_measures
-from yunshao.analytics.sources import open_sources
-from yunshao.analytics.tables import ReportTables, build_tables, overall_by, rules_by
-from yunshao.settings import ReportSettings, Settings, get_settings
+from yunshao.analytics.sources import attach_cases, open_sources
+from yunshao.analytics.tables import ReportTables, overall_by, rules_by
+from yunshao.settings import Settings, get_settings
+
+__all__ = ["ReportResult", "build_report", "compute_tables", "report_from_connection"]
 
 TABLE_FILES = ("units", "monthly", "quarterly", "yearly", "posts", "rules", "recurring")
 LONG_SERIES = 24  # months
@@ -39,6 +40,7 @@ class ReportResult:
     charts: dict[str, Path] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    rates: str = "proxy"  # "cases" when the index used the case store's real rates
 
 
 def build_report(
@@ -48,8 +50,14 @@ def build_report(
     run: Path | None = None,
     lang: str = "zh",
     settings: Settings | None = None,
+    cases_from: Path | None = None,
 ) -> ReportResult:
-    """Write the report of ``dataset`` into ``out`` from the run in ``run`` (or from a fresh run)."""
+    """Write the report of ``dataset`` into ``out`` from the run in ``run`` (or from a fresh run).
+
+    The cases are read from the case store of ``cases_from`` (a run folder or its store file), else from
+    the one beside ``run`` when it exists: then the index uses the real confirmation, rectification and
+    disposal rates, else the proxies (docs/analytics.md).
+    """
     settings = settings or get_settings()
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -58,9 +66,10 @@ def build_report(
 
         with tempfile.TemporaryDirectory(prefix="yunshao-report-run-") as tmp:
             run_pipeline(Path(dataset), Path(tmp), settings)
-            return build_report(dataset, out, run=Path(tmp), lang=lang, settings=settings)
+            return build_report(dataset, out, run=Path(tmp), lang=lang, settings=settings, cases_from=cases_from)
     sources = open_sources(Path(dataset), Path(run), settings)
     try:
+        attach_cases(sources, Path(cases_from or run), settings, required=cases_from is not None)
         return report_from_connection(
             sources.con, Path(out), lang=lang, settings=settings, dataset=str(dataset), notes=sources.notes
         )
@@ -84,7 +93,11 @@ def report_from_connection(
     out.mkdir(parents=True, exist_ok=True)
     tables = compute_tables(con, rs, lang=lang, catalog=catalog)
     result = ReportResult(
-        out=out, index_html=out / "index.html", counts=tables.counts, notes=[*(notes or []), *tables.notes]
+        out=out,
+        index_html=out / "index.html",
+        counts=tables.counts,
+        notes=[*(notes or []), *tables.notes],
+        rates=tables.rates,
     )
     result.tables = write_tables(tables, out)
     pngs = draw_charts(tables, settings, lang)
@@ -99,25 +112,6 @@ def report_from_connection(
     summary = {**meta, "lang": lang, "settings": rs.model_dump()}
     (out / "report.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return result
-
-
-def compute_tables(
-    con: duckdb.DuckDBPyConnection,
-    settings: ReportSettings,
-    *,
-    lang: str = "zh",
-    catalog: dict[str, dict[str, str]] | None = None,
-) -> ReportTables:
-    """Every report table from a connection holding the contract tables and ``warnings``.
-
-    Only TEMP views and tables are created, so the API can call this on a connection to the store to show
-    the same views on the inspectors' pages.
-    """
-    expose_inputs(con)
-    compute_measures(con, settings)
-    tables = build_tables(con, settings, lang, catalog)
-    tables.notes.extend(feedback_problems(con))
-    return tables
 
 
 def draw_charts(tables: ReportTables, settings: Settings, lang: str) -> dict[str, bytes]:
@@ -177,4 +171,5 @@ def _meta(tables: ReportTables, dataset: str) -> dict[str, Any]:
         "counts": tables.counts,
         "bands": tables.units["band"].value_counts().to_dict(),
         "caps": tables.caps,
+        "rates": tables.rates,
     }

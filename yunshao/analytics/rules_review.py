@@ -7,9 +7,12 @@ catalog (预警模型库) improves. The trend compares the rule's hits per 100 p
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
+from yunshao.analytics.index import CASE_COUNTS, case_rates
 from yunshao.settings import ReportSettings
 
 RULE_COLUMNS = (
@@ -38,6 +41,9 @@ RULE_COLUMNS = (
     "estimate_high",
     "low_confirmation",
 )
+#: The counts of ``an_rule_units`` summed per rule for a caller's units.
+RULE_UNIT_COUNTS = ("hits", "red_hits", "decided", "confirmed", *CASE_COUNTS)
+CASE_RATES = ("case_confirmation_rate", "case_rectification_rate", "case_on_time_rate", "case_disposal_rate")
 
 
 def trend_of(months: pd.DataFrame, settings: ReportSettings) -> tuple[float, float, str]:
@@ -88,7 +94,7 @@ def review_rules(
     out["trend"] = [trends.get(r, (np.nan, np.nan, "na"))[2] for r in out["rule_id"]]
     out["monthly_hits"] = [monthly.get(r, []) for r in out["rule_id"]]
     out["status"] = [
-        _status(h, d, c, settings) for h, d, c in zip(out["hits"], out["decided"], out["confirmed"], strict=True)
+        rule_status(h, d, c, settings) for h, d, c in zip(out["hits"], out["decided"], out["confirmed"], strict=True)
     ]
     out = _with_estimates(out, estimates)
     out = out.sort_values(["hits", "rule_id"], ascending=[False, True]).reset_index(drop=True)
@@ -115,7 +121,8 @@ def _with_estimates(out: pd.DataFrame, estimates: pd.DataFrame | None) -> pd.Dat
     return merged
 
 
-def _status(hits: int, decided: int, confirmed: float, settings: ReportSettings) -> str:
+def rule_status(hits: int, decided: int, confirmed: float, settings: ReportSettings) -> str:
+    """``no_hits``, ``ok`` (confirmed at least once), ``review`` (enough verified, none confirmed), ``awaiting``."""
     if hits == 0:
         return "no_hits"
     if confirmed > 0:
@@ -123,3 +130,22 @@ def _status(hits: int, decided: int, confirmed: float, settings: ReportSettings)
     if decided >= settings.review_min_decided:
         return "review"
     return "awaiting"
+
+
+def rules_in_scope(rule_units: pd.DataFrame, units: Collection[str] | None = None) -> pd.DataFrame:
+    """Per rule: hits and case counts of ``an_rule_units`` summed over ``units``, with the real case rates.
+
+    ``units`` None sums every row (also hits and cases with no unit); otherwise only the rows of those units,
+    so a caller scoped to some units sees the rule review of its units and nothing of the others.
+    """
+    columns = ["rule_id", *RULE_UNIT_COUNTS]
+    rows = rule_units if units is None else rule_units[rule_units["unit_id"].isin(list(units))]
+    if rows.empty:
+        return case_rates(pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).astype({"rule_id": object}))
+    summed = rows.groupby("rule_id", as_index=False)[list(RULE_UNIT_COUNTS)].sum()
+    return case_rates(summed)
+
+
+def rule_case_counts(rule_units: pd.DataFrame) -> pd.DataFrame:
+    """Per rule over all units: the case counts and real rates that the rules table carries beside its hits."""
+    return rules_in_scope(rule_units)[["rule_id", *CASE_COUNTS, *CASE_RATES]]

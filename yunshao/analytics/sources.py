@@ -66,6 +66,37 @@ def _attach_api_feedback(sources: Sources, run: Path, settings: Settings) -> Non
         sources.origin["feedback"] = str(location)
 
 
+def attach_cases(sources: Sources, folder: Path, settings: Settings, *, required: bool = False) -> None:
+    """The cases (and feedback) of the case store that ``folder``'s feedback lives in, when one exists.
+
+    The location is the one ``yunshao cases sync --store`` and ``train --verdicts-from`` use
+    (``serving.feedback.run_feedback_location``: ``serve.database_url``, ``serve.state_db``, else the SQLite
+    file beside the run). With no case store, or one holding no case, the index falls back to its proxies;
+    ``required`` (the user named the folder) turns a missing store into an error instead.
+    """
+    try:
+        from yunshao.analytics.case_store import attach_case_store, open_case_store, shown_location
+        from yunshao.serving.feedback import run_feedback_location
+    except ImportError:  # the serving extras are not installed: there is no case store to read
+        if required:
+            raise ContractError("reading a case store needs the serving extras: pip install 'yunshao[serve]'") from None
+        return
+    location = run_feedback_location(folder, settings.serve)
+    shown = shown_location(location)
+    db = open_case_store(location)
+    if db is None:
+        if required:
+            raise ContractError(f"{shown}: no case store (open cases with `yunshao cases sync --store {folder}`)")
+        return
+    try:
+        n_cases = attach_case_store(sources.con, db, settings.engine.timezone)
+    finally:
+        db.dispose()
+    sources.origin["cases"] = sources.origin["feedback"] = shown
+    if not n_cases:
+        sources.notes.append(f"{shown}: the case store holds no cases; rectification and disposal are proxies")
+
+
 def _attach_store(sources: Sources, store: Path) -> None:
     con = sources.con
     try:

@@ -26,7 +26,18 @@ from yunshao.cases.sync import sync_from_store
 from yunshao.serving import feedback as feedback_mod
 from yunshao.serving.api.deps import NotLoggedIn
 from yunshao.serving.api.errors import COMMON_RESPONSES, install_error_handlers
-from yunshao.serving.api.routes import case_pages, cases, feedback, health, pages, posts, projects, score, warnings
+from yunshao.serving.api.routes import (
+    case_pages,
+    cases,
+    feedback,
+    health,
+    pages,
+    posts,
+    projects,
+    report_pages,
+    score,
+    warnings,
+)
 from yunshao.serving.background import start_background, stop_background
 from yunshao.serving.batch_scoring import ScoreFn, ScoringEngine
 from yunshao.serving.batcher import MicroBatcher
@@ -95,6 +106,7 @@ def create_app(settings: Settings, *, scorer: ScoreFn | None = None) -> FastAPI:
         app.include_router(module.router, prefix="/v1", responses=COMMON_RESPONSES)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(report_pages.router)
     app.include_router(case_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_middleware(app, settings, metrics)

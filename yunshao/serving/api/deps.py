@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from yunshao.cases.store import CaseStore
 from yunshao.serving.core.audit import AuditLog
+from yunshao.serving.core.localtime import naive_local
 from yunshao.serving.core.masking import mask
 from yunshao.serving.core.security import Permission, allowed
 from yunshao.serving.feedback import FeedbackStore
@@ -101,3 +103,12 @@ PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, fr
 PageSizeQuery = Annotated[
     int | None, Query(ge=1, le=10_000, description="default: settings; at most `serve.max_page_size`")
 ]
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A caller's timestamp as the store's naive local time; 422 when the conversion leaves the calendar
+    (year 9999 with a negative offset, year 1 with a positive one), which was an OverflowError's 500."""
+    try:
+        return naive_local(value)
+    except ValueError:
+        raise HTTPException(422, "timestamp out of range once converted to local time") from None

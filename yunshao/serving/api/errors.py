@@ -25,6 +25,9 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "request body larger than `serve.max_body_bytes`"},
     422: {"description": "invalid request: each refused field by its path (the values are not echoed)"},
 }
+#: also documented on the routes that read a JSON body: one whose bytes cannot be decoded at all (not UTF-8)
+#: is refused by FastAPI before any validation (Schemathesis found it undocumented)
+BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "the body could not be read (not UTF-8 JSON)"}}
 
 
 def refused_fields(errors: Sequence[Any]) -> list[dict[str, Any]]:

@@ -21,8 +21,16 @@ def local_zone() -> ZoneInfo:
 
 
 def naive_local(value: dt.datetime) -> dt.datetime:
-    """``value`` as naive local time: converted when it carries an offset, unchanged when it does not."""
-    return value.astimezone(local_zone()).replace(tzinfo=None) if value.tzinfo else value
+    """``value`` as naive local time: converted when it carries an offset, unchanged when it does not.
+
+    A conversion that leaves the calendar (year 9999 with a negative offset) is a ValueError, which
+    validation reports as bad input, not the OverflowError that became a 500."""
+    if not value.tzinfo:
+        return value
+    try:
+        return value.astimezone(local_zone()).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of range once converted to local time") from None
 
 
 def now_local() -> dt.datetime:

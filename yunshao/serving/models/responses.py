@@ -101,6 +101,43 @@ class FeedbackOut(BaseModel):
     created: bool = Field(description="false when this client key had already been stored")
 
 
+class FeedbackItem(BaseModel):
+    """A stored outcome (a label of the next run), as ``GET /v1/feedback`` lists and exports it.
+
+    Feedback on a warning is stored on its project, with ``warning_id`` naming the warning.
+    """
+
+    feedback_id: int
+    client_key: str = Field(description="the idempotency key it was sent with")
+    entity_type: str = Field(description="project, post, tender, or warning (a warning that concerns no project)")
+    entity_id: str
+    warning_id: str | None
+    outcome: str = Field(description="confirmed, partial or unfounded")
+    scheme: str | None = Field(description="scheme code, e.g. bid_rigging")
+    note: str | None
+    who: str = Field(description="the inspector who decided")
+    key_id: str = Field(description="id of the API key that sent it (`system` for an automatic one)")
+    decided_at: str = Field(description="when the outcome was decided (naive local time, ISO 8601)")
+    received_at: str = Field(description="when the API stored it (UTC, ISO 8601)")
+    case_id: int | None = Field(description="the case whose verdict this is; null for feedback sent directly")
+
+
+class FeedbackQuery(BaseModel):
+    """The filters of ``GET /v1/feedback`` and its export (query parameters; every one optional)."""
+
+    entity_type: Literal["project", "post", "tender", "warning"] | None = Field(
+        default=None, description="feedback on a warning is stored on its project: filter on `warning_id` for it"
+    )
+    entity_id: str | None = Field(default=None, min_length=1, max_length=200)
+    warning_id: str | None = Field(default=None, min_length=1, max_length=200, description="the warning checked")
+    outcome: Literal[OUTCOMES] | None = None  # type: ignore[valid-type]
+    scheme: str | None = Field(default=None, min_length=1, max_length=100, description="scheme code")
+    case_id: int | None = Field(default=None, ge=1, le=2**31, description="the case whose verdict it is")
+    who: str | None = Field(default=None, min_length=1, max_length=200, description="the inspector")
+    since: dt.datetime | None = Field(default=None, description="decided at or after (no offset: local time)")
+    until: dt.datetime | None = Field(default=None, description="decided before (no offset: local time)")
+
+
 class ProjectDetail(BaseModel):
     project: dict[str, Any] = Field(description="the project's columns, its unit and its latest scores")
     trail: list[dict[str, Any]] = Field(description="the trail (行权轨迹), oldest first")

@@ -10,6 +10,7 @@ from fastapi import Path as PathParam
 from yunshao.cases.lifecycle import TransitionError
 from yunshao.cases.store import Actor, CaseFilter, CaseNotFound
 from yunshao.serving.api.deps import Caller, CaseDep, PageQuery, PageSizeQuery, require
+from yunshao.serving.api.errors import BAD_BODY
 from yunshao.serving.core.localtime import now_local
 from yunshao.serving.core.security import Permission
 from yunshao.serving.models.responses import CaseDetail, CaseItem, Page, TransitionIn
@@ -69,6 +70,7 @@ def get_case(case_id: Annotated[int, PathParam(ge=1, le=2**31)], cases: CaseDep,
     summary="Move a case along its lifecycle (assign, check, verdict, rectify, close)",
     responses={
         **_NOT_FOUND,
+        **BAD_BODY,
         409: {"description": "the case's state does not allow this action, or it changed since `version`"},
     },
 )

@@ -14,7 +14,12 @@ from yunshao.serving.reads import read_post
 router = APIRouter(tags=["posts"])
 
 
-@router.get("/posts/{post_id}", response_model=PostDetail, summary="One post (岗位) of the latest run")
+@router.get(
+    "/posts/{post_id}",
+    responses={404: {"description": "no such post in the store, or outside the key's scope"}},
+    response_model=PostDetail,
+    summary="One post (岗位) of the latest run",
+)
 def get_post(
     post_id: str,
     request: Request,

@@ -14,7 +14,12 @@ from yunshao.serving.reads import read_project
 router = APIRouter(tags=["projects"])
 
 
-@router.get("/projects/{project_id}", response_model=ProjectDetail, summary="One project of the latest run")
+@router.get(
+    "/projects/{project_id}",
+    responses={404: {"description": "no such project in the store, or outside the key's scope"}},
+    response_model=ProjectDetail,
+    summary="One project of the latest run",
+)
 def get_project(
     project_id: str,
     request: Request,

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from yunshao.serving.api.deps import Caller, require
+from yunshao.serving.api.errors import BAD_BODY
 from yunshao.serving.bundles import check_bundles
 from yunshao.serving.core.security import Permission
 from yunshao.serving.models.contract_rows import ProjectBundle
@@ -17,6 +18,10 @@ from yunshao.serving.models.responses import ScoreBatch, ScoreResult
 
 router = APIRouter(tags=["score"])
 Scorer = Annotated[Caller, Depends(require(Permission.SCORE))]
+SCORE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **BAD_BODY,
+    503: {"description": "scoring is not available (no model loaded): `/health` says why"},
+}
 
 
 class ScoreBatchRequest(BaseModel):
@@ -35,7 +40,7 @@ async def _score(request: Request, bundles: Sequence[BaseModel], prefix: tuple[A
     return results
 
 
-@router.post("/score", response_model=ScoreResult, summary="Score one project's bundle")
+@router.post("/score", response_model=ScoreResult, summary="Score one project's bundle", responses=SCORE_RESPONSES)
 async def score_one(
     bundle: ProjectBundle,  # type: ignore[valid-type]
     request: Request,
@@ -45,7 +50,12 @@ async def score_one(
     return (await _score(request, [bundle], ("body",), lang))[0]
 
 
-@router.post("/score/batch", response_model=ScoreBatch, summary="Score many projects' bundles in one call")
+@router.post(
+    "/score/batch",
+    response_model=ScoreBatch,
+    summary="Score many projects' bundles in one call",
+    responses=SCORE_RESPONSES,
+)
 async def score_batch(
     body: ScoreBatchRequest,
     request: Request,

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from yunshao.contract.schema import DOMAINS
-from yunshao.serving.api.deps import AuditDep, Caller, PageQuery, PageSizeQuery, StoreDep, require
-from yunshao.serving.core.localtime import naive_local
+from yunshao.serving.api.deps import AuditDep, Caller, PageQuery, PageSizeQuery, StoreDep, local_time, require
 from yunshao.serving.core.security import Permission
 from yunshao.serving.models.responses import Page, WarningItem
 from yunshao.serving.reads import list_warnings
@@ -41,7 +40,7 @@ def get_warnings(
         unit=unit,
         rule=rule,
         domain=domain,
-        since=None if since is None else naive_local(since),
+        since=None if since is None else local_time(since),
         page=page,
         page_size=size,
         path=str(request.url.path),
