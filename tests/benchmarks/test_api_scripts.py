@@ -47,15 +47,17 @@ def test_api_load_reports_every_level_without_errors(store: Path) -> None:
     out = _script(
         "api_load.py", "--store", str(store), "--clients", "1,3", "--requests", "4", "--reads", "30",
         "--read-clients", "3", "--sample", "6", "--batch-size", "6", "--batch-rounds", "1",
-        "--port", str(_free_port()),
+        "--case-walks", "2", "--inbox", "10", "--case-clients", "2", "--port", str(_free_port()),
     )  # fmt: skip
     rows = [line.split("|") for line in out.splitlines() if line.startswith("| POST") or line.startswith("| GET")]
     assert [(r[1].strip(), int(r[2])) for r in rows] == [
         ("POST /v1/score", 1),
         ("POST /v1/score", 3),
         ("GET /v1/projects/{id}", 3),
+        ("POST /v1/cases/{id}/transitions", 2),
+        ("GET /v1/cases?mine=true", 2),
     ]
-    assert [int(r[3]) for r in rows] == [4, 4, 30]  # requests sent = the budgets
+    assert [int(r[3]) for r in rows] == [4, 4, 30, 10, 10]  # requests sent = the budgets (2 walks × 5 steps)
     assert all(int(r[4]) == 0 for r in rows)  # errors
     assert re.search(r"batch: 6 bundles .* = \d+ projects/s", out)
 
