@@ -10,6 +10,7 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.serving.conftest import auth
+from yunshao.serving.core.localtime import now_local
 from yunshao.serving.keys import KeyStore
 from yunshao.settings import Settings
 
@@ -41,7 +42,7 @@ def test_inbox_to_close_through_the_forms(client: TestClient, keys: dict[str, st
     html = page.get(url).text
     assert 'id="form-assign"' in html and 'id="form-close"' not in html  # only the next step is offered
     assert 'id="warning-W2"' in html  # the project page's warnings are on the case page
-    due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    due = (now_local().date() + dt.timedelta(days=5)).isoformat()
     form = {"action": "assign", "assigned_unit": "U1", "inspector": "test-inspector", "deadline": due}
     reply = page.post(f"{url}/transition", data={**form, "version": _version(html)}, follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == f"{url}?done=assign"
@@ -78,7 +79,7 @@ def test_one_click_assign_from_the_new_list(client: TestClient, settings: Settin
     assert first, "the new list offers one-click assignment"
     form = new.split(f'action="/pages/cases/{first.group(1)}/transition"')[1].split("</form>")[0]
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
-    due = (dt.date.today() + dt.timedelta(days=settings.cases.check_days)).isoformat()
+    due = (now_local().date() + dt.timedelta(days=settings.cases.check_days)).isoformat()
     assert fields["inspector"] == "一键核查员" and fields["deadline"] == due and fields["action"] == "assign"
     done = page.post(f"/pages/cases/{first.group(1)}/transition", data=fields)
     assert done.status_code == 200 and 'id="case-inspector">一键核查员<' in done.text
@@ -90,7 +91,7 @@ def test_stale_form_is_refused_with_409(client: TestClient, keys: dict[str, str]
     case = _case_of(client, keys["admin"], "W3")
     url = f"/pages/cases/{case['case_id']}"
     stale = _version(page.get(url).text)
-    due = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    due = (now_local().date() + dt.timedelta(days=3)).isoformat()
     form = {"action": "assign", "assigned_unit": "U1", "inspector": "甲", "deadline": due}
     assert page.post(f"{url}/transition", data={**form, "version": stale}).status_code == 200
     again = page.post(f"{url}/transition", data={**form, "inspector": "乙", "version": stale})
@@ -135,17 +136,17 @@ def test_overdue_and_escalated_lists(client: TestClient, keys: dict[str, str]) -
     page = _login(client, keys["admin"])
     case = _case_of(client, keys["admin"], "W1")
     url = f"/pages/cases/{case['case_id']}"
-    due = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    due = (now_local().date() + dt.timedelta(days=2)).isoformat()
     form = {"action": "assign", "assigned_unit": "U2", "inspector": "丙", "deadline": due}
     assert page.post(f"{url}/transition", data={**form, "version": _version(page.get(url).text)}).status_code == 200
     db = client.app.state.cases.db
     with db.write() as con:  # the check was due yesterday
-        yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        yesterday = (now_local().date() - dt.timedelta(days=1)).isoformat()
         con.execute(update(cases).where(cases.c.case_id == case["case_id"]).values(deadline=yesterday))
     overdue = page.get("/pages/cases?view=overdue").text
     assert f'id="case-row-{case["case_id"]}"' in overdue and '<span class="overdue">逾期</span>' in overdue
     assert 'id="case-total">0<' in page.get("/pages/cases?view=escalated").text
-    escalate(db, dt.date.today() + dt.timedelta(days=30), 7, {"U1": None, "U2": "U1"})
+    escalate(db, now_local().date() + dt.timedelta(days=30), 7, {"U1": None, "U2": "U1"})
     escalated = page.get("/pages/cases?view=escalated").text
     row = escalated.split(f'id="case-row-{case["case_id"]}"')[1].split("</tr>")[0]
     assert "已升级至 开发区管委会" in row  # U2's superior is U1, 开发区管委会
