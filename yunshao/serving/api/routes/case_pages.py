@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from yunshao.cases.lifecycle import ALLOWED_FROM, FIELDS, REQUIRED, STATES, VERDICTS, TransitionError
+from yunshao.cases.lifecycle import ALLOWED_FROM, FIELDS, REQUIRED, STATES, VERDICTS, TransitionError, overdue_deadline
 from yunshao.cases.store import Actor, CaseFilter, CaseNotFound
 from yunshao.contract.schema import SCHEMES
 from yunshao.serving.api.deps import AuditDep, Caller, CaseDep, FeedbackDep, PageQuery, StoreDep
@@ -92,22 +92,21 @@ def _list(
         "q": q or "",
         "caller": caller,
         "quick": view == "new" and caller.can(Permission.CASES_ACT),  # 一键督办: to oneself, in the case's unit
-        "check_due": (today + dt.timedelta(days=request.app.state.config.settings.cases.check_days)).isoformat(),
+        "check_due": _days_after(today, request.app.state.config.settings.cases.check_days),
     }
     return render(request, "cases.html", context)
 
 
 def _decorated(case: dict[str, Any], today: dt.date, unit_names: dict[str, str]) -> dict[str, Any]:
     """A case row with what a list shows: unit names, the deadline now due, and whether it has passed."""
-    due = case["rectify_deadline"] if case["state"] == "rectifying" else case["deadline"]
-    running = case["state"] in ("assigned", "checking", "rectifying")
+    due = overdue_deadline(case)  # the one escalation runs against
     return {
         **case,
         "unit_name": unit_names.get(case["unit_id"] or "", case["unit_id"]),
         "assigned_unit_name": unit_names.get(case["assigned_unit"] or "", case["assigned_unit"]),
         "escalated_to_name": unit_names.get(case["escalated_to"] or "", case["escalated_to"]),
-        "due": due if running else None,
-        "overdue": bool(running and due and due < today.isoformat()),
+        "due": due,
+        "overdue": bool(due and due < today.isoformat()),
     }
 
 
@@ -160,11 +159,16 @@ def _case_context(
         "schemes": SCHEMES,
         "units": _unit_choices(store.unit_names, caller.units),
         "unit_names": store.unit_names,
-        "check_due": (today + dt.timedelta(days=settings.check_days)).isoformat(),
-        "rectify_due": (today + dt.timedelta(days=settings.rectify_days)).isoformat(),
+        "check_due": _days_after(today, settings.check_days),
+        "rectify_due": _days_after(today, settings.rectify_days),
         "today": today.isoformat(),
         "caller": caller,
     }
+
+
+def _days_after(today: dt.date, days: int) -> str:
+    """A deadline a form proposes, as the date input wants it."""
+    return (today + dt.timedelta(days=days)).isoformat()
 
 
 def _unit_choices(names: dict[str, str], scope: frozenset[str] | None) -> list[tuple[str, str]]:
