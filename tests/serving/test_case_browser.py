@@ -70,4 +70,3 @@ def _follow_to_close(page, expect, base: str, lang: str, warning_id: str, closed
     page.screenshot(path=str(ARTIFACTS / f"case_closed_{lang}.png"), full_page=True)
     page.click("#nav-inbox")
     expect(page.locator("#no-cases")).to_be_visible()
-

@@ -337,5 +337,5 @@ def test_csv_cells_never_start_a_formula() -> None:
 
     header, values = list(csv_module.reader(io.StringIO(text)))
     cells = dict(zip(header, values, strict=True))
-    assert cells["note"] == "'=HYPERLINK(\"http://x\",\"y\")" and cells["who"] == "'@SUM(A1)"
+    assert cells["note"] == '\'=HYPERLINK("http://x","y")' and cells["who"] == "'@SUM(A1)"
     assert cells["scheme"] == "'-3+2" and cells["outcome"] == "plain"
