@@ -154,6 +154,38 @@ SUBSIDY_NODES: dict[str, tuple[str, str]] = {
     "S04": ("拨付", "disbursement"),
 }
 
+HOUSING_NODES: dict[str, tuple[str, str]] = {
+    "H01": ("建房申请", "application"),
+    "H02": ("村级审查", "village review"),
+    "H03": ("村内公示", "village public notice"),
+    "H04": ("乡镇审核", "township review"),
+    "H05": ("乡镇审批", "township approval"),
+    "H06": ("放样开工", "staking and start"),
+    "H07": ("竣工验收", "completion check"),
+}
+ASSETS_NODES: dict[str, tuple[str, str]] = {
+    "A01": ("资产评估", "appraisal"),
+    "A02": ("村民代表会议决议", "village assembly resolution"),
+    "A03": ("公开竞价或挂牌", "auction or public listing"),
+    "A04": ("合同签订", "lease signing"),
+    "A05": ("乡镇备案", "township filing"),
+    "A06": ("租金收取", "rent collection"),
+}
+FUNDS_NODES: dict[str, tuple[str, str]] = {
+    "F01": ("项目申报", "programme declaration"),
+    "F02": ("对象审核", "beneficiary review"),
+    "F03": ("名单公示", "beneficiary list notice"),
+    "F04": ("审批", "approval"),
+    "F05": ("资金发放", "disbursement"),
+    "F06": ("绩效评价", "performance evaluation"),
+}
+FINANCE_NODES: dict[str, tuple[str, str]] = {
+    "E01": ("报销申请", "claim"),
+    "E02": ("经办审核", "clerk review"),
+    "E03": ("负责人审批", "head's approval"),
+    "E04": ("支付", "payment"),
+}
+
 #: Node codes of each project domain, in their legal order.
 NODES_BY_DOMAIN: dict[str, dict[str, tuple[str, str]]] = {
     "construction": CONSTRUCTION_NODES,
@@ -161,6 +193,10 @@ NODES_BY_DOMAIN: dict[str, dict[str, tuple[str, str]]] = {
     "land": LAND_NODES,
     "procurement": PROCUREMENT_NODES,
     "subsidy": SUBSIDY_NODES,
+    "housing": HOUSING_NODES,
+    "assets": ASSETS_NODES,
+    "funds": FUNDS_NODES,
+    "finance": FINANCE_NODES,
 }
 ALL_NODES: dict[str, tuple[str, str]] = {k: v for nodes in NODES_BY_DOMAIN.values() for k, v in nodes.items()}
 
@@ -183,6 +219,12 @@ BID_STATUSES = ("valid", "disqualified", "withdrawn")
 COMPANY_ROLES = ("legal_rep", "shareholder", "director", "supervisor", "manager", "employee")
 CONTRACT_KINDS = ("main", "supplement")
 PAYMENT_KINDS = ("advance", "progress", "settlement", "compensation", "subsidy", "other")
+PERSON_STATUSES = ("living", "deceased", "moved_away")
+HOUSEHOLD_ROLES = ("head", "member")
+ASSET_KINDS = ("land", "pond", "forest", "building", "shop", "other")
+LEASE_METHODS = ("auction", "public_listing", "negotiated")
+EXPENSE_KINDS = ("meals", "travel", "office", "other")
+DOCUMENT_KINDS = ("technical", "commercial", "price_list", "qualification", "other")
 #: Where the contract allows a negative amount: a change node's reduction of the works (核减) and a
 #: clawback (追回), a payment of kind `other`.
 CHANGE_NODES = ("C17",)
@@ -201,6 +243,21 @@ SCHEMES = (
     "relative_favour",
     "payout_unmet_promise",
     "land_appraisal_inflation",
+    # township power items (contract v1.1): rural housing, collective assets, special funds, finance
+    "homestead_second_plot",
+    "homestead_over_area",
+    "housing_relative",
+    "lease_below_value",
+    "lease_no_bidding",
+    "lease_relative",
+    "fund_deceased",
+    "fund_ineligible",
+    "fund_twice",
+    "fund_relative",
+    "invoice_splitting",
+    "duplicate_invoice",
+    "holiday_banquet",
+    "expense_self_approval",
 )
 #: Schemes firms commit against the county, with or without an official's help; every other scheme is
 #: committed by an official from a post: what a corrupt post's holders do.
@@ -244,7 +301,13 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "people",
-            (_c("person_id", ID, True), _c("name"), _c("id_hash")),
+            (
+                _c("person_id", ID, True),
+                _c("name"),
+                _c("id_hash"),
+                _c("status", ENUM, values=PERSON_STATUSES),  # v1.1, where the register has it
+                _c("died_on", DAY),  # v1.1
+            ),
             key=("person_id",),
             zh="人员",
             en="people",
@@ -363,6 +426,7 @@ TABLES: dict[str, Table] = {
                 _c("tech_lead_id", ID, references="people.person_id"),
                 _c("safety_lead_id", ID, references="people.person_id"),
                 _c("status", ENUM, values=BID_STATUSES),
+                _c("agent_person_id", ID, references="people.person_id"),  # v1.1: the agent or broker who handled it
             ),
             key=("bid_id",),
             zh="投标",
@@ -512,6 +576,148 @@ TABLES: dict[str, Table] = {
             key=("parcel_id",),
             zh="地块",
             en="land parcels",
+        ),
+        # ---- contract v1.1, optional: the bid files themselves (issue 15) ----
+        Table(
+            "bid_documents",
+            (
+                _c("document_id", ID, True),
+                _c("bid_id", ID, True, references="bids.bid_id"),
+                _c("path", TX, True),  # relative to the dataset folder: .docx, .pdf or .txt
+                _c("kind", ENUM, values=DOCUMENT_KINDS),
+            ),
+            key=("document_id",),
+            zh="投标文件",
+            en="bid documents",
+        ),
+        Table(
+            "tender_documents",
+            (
+                _c("tender_id", ID, True, references="tenders.tender_id"),
+                _c("path", TX, True),  # relative to the dataset folder: .docx, .pdf or .txt
+            ),
+            key=("tender_id", "path"),
+            zh="招标文件",
+            en="tender documents",
+        ),
+        # ---- contract v1.1, optional: township power items (issue 18). Each application, lease, fund
+        # programme and expense claim is a project of its domain with its approval trail. ----
+        Table(
+            "households",
+            (
+                _c("household_id", ID, True),
+                _c("person_id", ID, True, references="people.person_id"),
+                _c("role", ENUM, values=HOUSEHOLD_ROLES),
+                _c("village_unit_id", ID, references="units.unit_id"),
+                _c("joined_on", DAY),
+                _c("left_on", DAY),
+            ),
+            key=("household_id", "person_id"),
+            zh="户籍",
+            en="households",
+        ),
+        Table(
+            "housing_applications",
+            (
+                _c("application_id", ID, True),
+                _c("project_id", ID, True, references="projects.project_id"),
+                _c("applicant_person_id", ID, True, references="people.person_id"),
+                _c("household_id", ID),
+                _c("village_unit_id", ID, references="units.unit_id"),
+                _c("plot_area_m2", NUM, minimum=0),
+                _c("existing_homes", INT, minimum=0),
+                _c("approved_area_m2", NUM, minimum=0),
+                _c("reason"),
+            ),
+            key=("application_id",),
+            zh="农房审批",
+            en="housing applications",
+        ),
+        Table(
+            "collective_assets",
+            (
+                _c("asset_id", ID, True),
+                _c("village_unit_id", ID, True, references="units.unit_id"),
+                _c("kind", ENUM, values=ASSET_KINDS),
+                _c("name"),
+                _c("area_m2", NUM, minimum=0),
+                _c("appraised_rent", AMT, minimum=0),  # yuan a year
+                _c("appraised_at", DAY),
+            ),
+            key=("asset_id",),
+            zh="集体资产",
+            en="collective assets",
+        ),
+        Table(
+            "asset_leases",
+            (
+                _c("lease_id", ID, True),
+                _c("project_id", ID, True, references="projects.project_id"),
+                _c("asset_id", ID, True, references="collective_assets.asset_id"),
+                _c("lessee_person_id", ID, references="people.person_id"),
+                _c("lessee_company_id", ID, references="companies.company_id"),
+                _c("rent", AMT, minimum=0),  # yuan a year
+                _c("start_date", DAY),
+                _c("term_years", NUM, minimum=0),
+                _c("method", ENUM, values=LEASE_METHODS),
+                _c("assembly_approved", BOOL),
+                _c("renews_lease_id", ID, references="asset_leases.lease_id"),
+            ),
+            key=("lease_id",),
+            zh="资产发包租赁",
+            en="asset leases",
+        ),
+        Table(
+            "fund_programmes",
+            (
+                _c("programme_id", ID, True),
+                _c("project_id", ID, True, references="projects.project_id"),
+                _c("name"),
+                _c("kind"),
+                _c("area_unit_id", ID, references="units.unit_id"),  # the township or village it serves
+                _c("max_income_band", INT, minimum=0),
+                _c("amount_per_beneficiary", AMT, minimum=0),
+            ),
+            key=("programme_id",),
+            zh="专项资金项目",
+            en="fund programmes",
+        ),
+        Table(
+            "fund_payments",
+            (
+                _c("payment_id", ID, True),
+                _c("programme_id", ID, True, references="fund_programmes.programme_id"),
+                _c("beneficiary_person_id", ID, True, references="people.person_id"),
+                _c("amount", AMT, True, minimum=0),
+                _c("paid_at", TS, True),
+                _c("approver_person_id", ID, references="people.person_id"),
+                _c("residence_unit_id", ID, references="units.unit_id"),
+                _c("income_band", INT, minimum=0),
+            ),
+            key=("payment_id",),
+            zh="专项资金发放",
+            en="fund payments",
+        ),
+        Table(
+            "expenses",
+            (
+                _c("expense_id", ID, True),
+                _c("project_id", ID, True, references="projects.project_id"),  # the claim
+                _c("unit_id", ID, references="units.unit_id"),
+                _c("invoice_number"),
+                _c("issuer"),
+                _c("amount", AMT, True, minimum=0),
+                _c("kind", ENUM, values=EXPENSE_KINDS),
+                _c("claimant_person_id", ID, references="people.person_id"),
+                _c("approver_person_id", ID, references="people.person_id"),
+                _c("spent_on", DAY),
+                _c("paid_at", TS),
+                _c("headcount", INT, minimum=0),
+                _c("purpose"),
+            ),
+            key=("expense_id",),
+            zh="财务报销",
+            en="expenses",
         ),
         Table(
             "labels",

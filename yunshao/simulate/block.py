@@ -14,7 +14,7 @@ from yunshao.simulate.bidding import Award, run_tenders
 from yunshao.simulate.companies import Companies
 from yunshao.simulate.config import BLOCK
 from yunshao.simulate.county import County
-from yunshao.simulate.plan import CATEGORY_WORDS, CONSTRUCTION, Plan, plan_block, project_names
+from yunshao.simulate.plan import CATEGORY_WORDS, CONSTRUCTION, PLAN_DOMAINS, Plan, plan_block, project_names
 from yunshao.simulate.schemes import (
     build_before_approval,
     lookalikes,
@@ -153,7 +153,7 @@ def _projects(plan: Plan, steps: Steps, events: Events, dur: np.ndarray) -> pa.T
     n = plan.n
     approved = np.full(n, -1)
     completed = np.zeros(n, dtype=bool)
-    for d, dname in enumerate(DOMAINS):
+    for d, dname in enumerate(PLAN_DOMAINS):
         m = plan.domain == d
         approved[m] = _approve_ts(events, steps, n, APPROVED_AT[dname])[m]
         completed[m] = (_approve_ts(events, steps, n, FINAL[dname]) > 0)[m]

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from yunshao.contract.schema import DOMAINS, OFFICIAL_SCHEMES
+from yunshao.contract.schema import OFFICIAL_SCHEMES
 from yunshao.simulate.companies import GOODS, SERVICES, WORKS, Companies
 from yunshao.simulate.config import DOMAIN_P, SCHEME_P
-from yunshao.simulate.plan import UNIT_KIND_P
+from yunshao.simulate.plan import PLAN_DOMAINS, UNIT_KIND_P
 from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import CLERK, KIND_CODES, World
 
@@ -60,7 +60,8 @@ def build_county(rng: np.random.Generator | None, world: World, profile: Profile
         corrupt = _draw_corrupt(rng, world, profile, n_projects)
     kinds = world.unit_kind[world.post_unit[corrupt]]
     eligible = {
-        d: corrupt[np.array([UNIT_KIND_P[dname][k] > 0 for k in kinds], dtype=bool)] for d, dname in enumerate(DOMAINS)
+        d: corrupt[np.array([UNIT_KIND_P[dname][k] > 0 for k in kinds], dtype=bool)]
+        for d, dname in enumerate(PLAN_DOMAINS)
     }
     return County(profile, approve_unit, n_approvers, delegating, corrupt, eligible)
 

@@ -32,7 +32,10 @@ from yunshao.simulate.config import (
 from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import World
 
-CONSTRUCTION, INVESTMENT, LAND, PROCUREMENT, SUBSIDY = (DOMAINS.index(d) for d in DOMAINS)
+#: The domains the county's main plan draws projects from; the township power items (housing, assets,
+#: funds, finance) come from ``simulate/township`` with their own tables.
+PLAN_DOMAINS = DOMAINS[:5]
+CONSTRUCTION, INVESTMENT, LAND, PROCUREMENT, SUBSIDY = (DOMAINS.index(d) for d in PLAN_DOMAINS)
 CATEGORIES = {
     "construction": CONSTRUCTION_CATEGORIES,
     "investment": INVESTMENT_CATEGORIES,
@@ -41,7 +44,7 @@ CATEGORIES = {
     "subsidy": SUBSIDY_CATEGORIES,
 }
 #: One vocabulary for all categories; codes are positions in it.
-CATEGORY_WORDS: tuple[str, ...] = tuple(dict.fromkeys(w for d in DOMAINS for w in CATEGORIES[d]))
+CATEGORY_WORDS: tuple[str, ...] = tuple(dict.fromkeys(w for d in PLAN_DOMAINS for w in CATEGORIES[d]))
 EMERGENCY = CATEGORY_WORDS.index("emergency")
 GOODS_CAT = CATEGORY_WORDS.index("goods")
 LOOKALIKES = (
@@ -156,14 +159,14 @@ def plan_block(
     rng: np.random.Generator, world: World, p0: int, n: int, n_total: int, profile: Profile | None = None
 ) -> Plan:
     g = np.arange(p0, p0 + n, dtype=np.int64)
-    domain = rng.choice(len(DOMAINS), size=n, p=[DOMAIN_P[d] for d in DOMAINS])
+    domain = rng.choice(len(PLAN_DOMAINS), size=n, p=[DOMAIN_P[d] for d in PLAN_DOMAINS])
     span = TRAIL_START_END - TRAIL_START
     t0 = TRAIL_START + g / max(n_total, 1) * span + rng.uniform(0, 3, n)
     unit = np.zeros(n, dtype=np.int64)
     category = np.zeros(n, dtype=np.int64)
     budget = np.zeros(n)
     kinds = ("township", "development_zone", "department", "soe", "village")
-    for d, dname in enumerate(DOMAINS):
+    for d, dname in enumerate(PLAN_DOMAINS):
         m = domain == d
         k = int(m.sum())
         if not k:
@@ -217,7 +220,7 @@ def _draw_schemes(rng: np.random.Generator, plan: Plan, profile: Profile) -> Non
     n = plan.n
     u = rng.random(n)
     left = SIM_END - plan.t0
-    for d, dname in enumerate(DOMAINS):
+    for d, dname in enumerate(PLAN_DOMAINS):
         acc = 0.0
         for scheme, p0 in SCHEME_P[dname].items():
             p = p0 * profile.scheme_factor(scheme)
@@ -260,7 +263,7 @@ def _draw_schemes(rng: np.random.Generator, plan: Plan, profile: Profile) -> Non
 def _draw_lookalikes(rng: np.random.Generator, plan: Plan) -> None:
     u = rng.random(plan.n)
     clean = plan.scheme < 0
-    for d, dname in enumerate(DOMAINS):
+    for d, dname in enumerate(PLAN_DOMAINS):
         acc = 0.0
         for kind, p in LOOKALIKE_P[dname].items():
             hit = clean & (plan.domain == d) & (u >= acc) & (u < acc + p) & (SIM_END - plan.t0 > 400)

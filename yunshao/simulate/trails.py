@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from yunshao.contract.schema import ACTIONS, ALL_NODES, DOMAINS
+from yunshao.contract.schema import ACTIONS, ALL_NODES
 from yunshao.simulate.config import DAY, SIM_END
-from yunshao.simulate.plan import CONSTRUCTION, NO_TENDER, Plan
+from yunshao.simulate.plan import CONSTRUCTION, NO_TENDER, PLAN_DOMAINS, Plan
 from yunshao.simulate.profiles import Profile
 from yunshao.simulate.world import World
 
@@ -168,7 +168,7 @@ def build_steps(
     """All steps of a block; special orders of planted schemes are applied by shifting step starts."""
     profile = profile or Profile()
     parts: list[tuple[np.ndarray, ...]] = []
-    for d, dname in enumerate(DOMAINS):
+    for d, dname in enumerate(PLAN_DOMAINS):
         idx = np.flatnonzero(plan.domain == d)
         if len(idx):
             parts.extend(_domain_steps(rng, plan, idx, TEMPLATES[dname], d, k17, k18, dur, profile))
