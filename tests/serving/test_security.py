@@ -156,4 +156,8 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         "land",
         "procurement",
         "subsidy",
+        "housing",
+        "assets",
+        "funds",
+        "finance",
     ]
