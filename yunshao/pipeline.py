@@ -78,6 +78,7 @@ def run(
         else:
             report = _load(dataset, con, settings, result, on_stage)
             present = _with_ocds_hits(con, report.present_tables, result)
+            present = _with_documents(con, dataset, present, settings, result, on_stage)
             _graph(con, present, settings, result, rules_dirs, on_stage)
         _score(con, out, settings, result, on_stage)
         with _stage(result, "outputs", on_stage):
@@ -146,6 +147,32 @@ def _with_ocds_hits(con: duckdb.DuckDBPyConnection | Backend, present: set[str],
         return set(present)
     result.load["ocds_indicator_flags"] = flags
     return set(present) | {HITS_TABLE}
+
+
+def _with_documents(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Path,
+    present: set[str],
+    settings: Settings,
+    result: RunResult,
+    on_stage: StageHook | None,
+) -> set[str]:
+    """When the dataset lists bid files, read and compare them (``documents.stage``) before the graph."""
+    if "bid_documents" not in present:
+        return present
+    from yunshao.documents.stage import run_documents
+
+    with _stage(result, "documents", on_stage):
+        present, report = run_documents(con, dataset, present, workers=settings.engine.threads)
+    result.load["documents"] = asdict(report)
+    table = result.load.get("tables", {}).get("bid_documents")
+    if table and report.unreadable:  # unreadable files moved their rows to quarantine
+        table["kept"] -= report.unreadable
+        table["quarantined"] += report.unreadable
+        result.load["rows_quarantined"] += report.unreadable
+        for reason, n in report.reasons.items():
+            result.load["reasons"].append({"table": "bid_documents", "reason": f"path: {reason}", "count": n})
+    return present
 
 
 def _score(

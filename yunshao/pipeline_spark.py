@@ -61,6 +61,9 @@ def graph_on_spark(
         result.load = load_summary(report, settings)
     backend = SparkBackend(spark, work / "graph")
     present = _with_ocds_hits(backend, report.present_tables, result)
+    if "bid_documents" in present:  # the bid files are read by the embedded engine's stage only (docs/scale.md)
+        present = present - {"bid_documents"}
+        result.load["documents"] = {"skipped": "bid files are compared on the embedded engine (engine.name = duckdb)"}
     _graph(backend, present, settings, result, rules_dirs, on_stage)
     with _stage(result, "store", on_stage):
         result.load["store_rows"] = _to_store(spark, con, report, settings, rules_dirs, present, work / "store")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from tests.rules.world import clean_world
 from yunshao.contract import TABLES, load_frames
+from yunshao.documents.tables import DOC_TABLES, create_empty
 from yunshao.engine import connect
 from yunshao.rules.loader import load_rules
 from yunshao.rules.model import Rule
@@ -66,8 +67,11 @@ def _frames(world: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
 def load_world(case: dict[str, Any]) -> tuple[duckdb.DuckDBPyConnection, set[str]]:
     """The clean world with the case's changes, every changed table validated as a file would be."""
     world = clean_world()
+    township = _township(world) if case.get("world") == "township" else set()
     apply_changes(world, case)
-    changed = {t for k in ("set", "add", "drop") for t in case.get(k, {})}
+    changed = {t for k in ("set", "add", "drop") for t in case.get(k, {})} | township
+    stage = {t: world.pop(t) for t in list(world) if t in DOC_TABLES}  # the documents stage's output
+    changed -= set(stage)
     path, present = _clean_db()
     con = connect(None, EngineSettings(threads=1))
     con.execute(f"ATTACH '{path}' AS clean (READ_ONLY)")
@@ -78,7 +82,21 @@ def load_world(case: dict[str, Any]) -> tuple[duckdb.DuckDBPyConnection, set[str
     load_frames(con, _frames({t: world[t] for t in changed}))
     bad = con.execute('SELECT "table", reason FROM quarantine').fetchall()
     assert not bad, f"the case's data breaks the contract: {bad}"
-    return con, kept | changed
+    for table, rows in stage.items():
+        create_empty(con, [table])
+        frame = pd.DataFrame(rows, columns=list(DOC_TABLES[table]))  # noqa: F841  (read by DuckDB below)
+        con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+    return con, kept | changed | set(stage)
+
+
+def _township(world: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Add the township's rows (``world: township`` in a case) to ``world``; the tables it touched."""
+    from tests.rules.township_world import township_world
+
+    added = township_world()
+    for table, rows in added.items():
+        world.setdefault(table, []).extend(rows)
+    return set(added)
 
 
 def run_case(rule_ids: list[str] | None, case: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:

@@ -111,9 +111,12 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
         con.execute(f'CREATE TABLE "{table.name}" ({table.ddl()})')
     cols = ", ".join(f"{k} {v}" for k, v in WARNINGS_COLUMNS.items())
     con.execute(f"CREATE TABLE warnings ({cols})")
-    from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE  # the one input table that is not the contract's
+    from yunshao.ocds.hits import HITS_COLUMNS, HITS_TABLE  # input tables that are not the contract's
 
     con.execute(f"CREATE TABLE {HITS_TABLE} ({', '.join(f'{k} {v}' for k, v in HITS_COLUMNS.items())})")
+    from yunshao.documents.tables import create_empty  # the documents stage's tables (bid files read)
+
+    create_empty(con)
     from yunshao.features.runner import create_steps
 
     create_steps(con, settings, set(TABLES), step_names())
@@ -123,12 +126,13 @@ def _empty_contract(settings: RuleSettings) -> duckdb.DuckDBPyConnection:
 def _check_rule_sql(con: duckdb.DuckDBPyConnection, rule: Rule, regional: dict[str, object]) -> None:
     import duckdb
 
+    from yunshao.documents.tables import DOC_TABLES
     from yunshao.engine import render_sql
     from yunshao.ocds.hits import HITS_TABLE
 
     where = f"{rule.path}: "
 
-    known = {*TABLES, "warnings", HITS_TABLE, *step_names()}
+    known = {*TABLES, "warnings", HITS_TABLE, *DOC_TABLES, *step_names()}
     unknown = [t for t in rule.requires if t not in known and not t.startswith("features_")]
     if unknown:
         raise RuleError(f"{where}requires: unknown table(s) {', '.join(unknown)}")

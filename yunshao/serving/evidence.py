@@ -46,6 +46,7 @@ EVIDENCE_KEYS: dict[str, str] = {
     "change_total": "money", "contract_total": "money", "invested_total": "money", "paid_total": "money",
     "excess": "ratio", "premium": "ratio", "share": "ratio", "ratio": "ratio", "price_ratio": "ratio",
     "min_step": "ratio", "max_step": "ratio", "chance": "ratio", "area_m2": "number",
+    "company_a": "company", "company_b": "company", "containment": "ratio",
 }  # fmt: skip
 #: Name endings that say what an evidence key holds, for keys neither above nor in the contract.
 SUFFIXES = (
