@@ -86,8 +86,9 @@ __getattr__ = lazy_exports(
     },
 )
 
-# ``extract`` and ``shingles`` share their name with their submodule: once the submodule is imported, the
-# package attribute would be the module and ``__getattr__`` would never be asked. Both are cheap (python-docx
-# and pypdf are imported inside the readers), so they are bound eagerly.
-from yunshao.documents.extract import extract  # noqa: E402
-from yunshao.documents.shingles import shingles  # noqa: E402
+# ``extract``, ``normalise`` and ``shingles`` share their name with their submodule: once the submodule is
+# imported, the package attribute would be the module and ``__getattr__`` would never be asked. All three are
+# cheap (python-docx and pypdf are imported inside the readers), so they are bound eagerly.
+from yunshao.documents.extract import extract
+from yunshao.documents.normalise import normalise
+from yunshao.documents.shingles import shingles

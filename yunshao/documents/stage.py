@@ -184,21 +184,6 @@ def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict
     return out
 
 
-class _Excluding(Background):
-    """The run's document frequencies less one tender's own files: a passage two bidders share counts as
-    rare unless files of *other* tenders hold it too."""
-
-    def __init__(self, whole: Background, own: Background) -> None:
-        super().__init__(whole._shingle_df, whole._token_df, whole.n_docs - own.n_docs)
-        self._own = own
-
-    def df(self, shingle: int) -> int:
-        return super().df(shingle) - self._own.df(shingle)
-
-    def token_df(self, token: str) -> int:
-        return super().token_df(token) - self._own.token_df(token)
-
-
 def _compare_all(
     ok: list[Listed],
     extracted: dict[str, Extracted | DocumentError],
@@ -214,7 +199,7 @@ def _compare_all(
         t: Background.from_texts(_text(extracted, r.path) for rows in bids.values() for r in rows)
         for t, bids in per_tender.items()
     }
-    whole = _sum(own.values())
+    whole = Background.combine(own.values())
     results: dict[str, TenderResult] = {}
     for i, (tender_id, bids) in enumerate(sorted(per_tender.items()), 1):
         files = [
@@ -228,22 +213,13 @@ def _compare_all(
             for bid_id, rows in sorted(bids.items())
         ]
         if len(files) >= 2:
-            background = _Excluding(whole, own[tender_id])
+            background = whole.without(own[tender_id])
             results[tender_id] = compare_tender(
                 tender_texts.get(tender_id, []), files, background, settings or CompareSettings()
             )
         if progress and (i % 200 == 0 or i == len(per_tender)):
             progress(f"tenders compared: {i:,} / {len(per_tender):,}")
     return results
-
-
-def _sum(parts: Iterable[Background]) -> Background:
-    whole = Background.empty()
-    for part in parts:
-        whole._shingle_df.update(part._shingle_df)
-        whole._token_df.update(part._token_df)
-        whole.n_docs += part.n_docs
-    return whole
 
 
 def _text(extracted: dict[str, Extracted | DocumentError], path: str) -> str:

@@ -1,0 +1,64 @@
+"""Identical errors: tokens that exactly two bidders share and nothing else in the run contains — the same
+odd figure ("1.2.3.5万元"), the same wrong character pair ("设汁" for 设计). The regulation's "identical
+errors" are the hardest sign to explain innocently, so they weigh more than any common phrase."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence, Set
+from itertools import combinations
+
+from yunshao.documents.background import Background
+from yunshao.documents.shingles import shingle_hash
+from yunshao.documents.tokens import is_cjk_bigram
+
+MIN_FIGURE_CHARS = 4
+MAX_OCCURRENCES = 20
+
+
+def rare_tokens(
+    tokens: Sequence[Set[str]],
+    texts: Sequence[Sequence[str]],
+    grams: Sequence[Set[int]],
+    background: Background,
+    min_background_docs: int,
+    k: int,
+    limit: int,
+) -> dict[tuple[int, int], list[str]]:
+    """For each pair (i, j) of bidders (by index), the tokens of ``tokens`` (tender tokens already removed)
+    that only i and j hold and the background lacks. A Chinese bigram counts only when the background has
+    at least ``min_background_docs`` texts (a small one lacks ordinary words) and when one of the k-grams
+    around it in i's normalised ``texts`` is also among j's ``grams``: the same error in the same place,
+    not two unrelated uses of an uncommon word."""
+    holders: Counter[str] = Counter()
+    for held in tokens:
+        holders.update(held)
+    bigrams_ok = background.n_docs >= min_background_docs
+    out: dict[tuple[int, int], list[str]] = {}
+    for i, j in combinations(range(len(tokens)), 2):
+        found = []
+        for t in tokens[i] & tokens[j]:
+            if holders[t] != 2 or background.token_df(t) != 0:
+                continue
+            if is_cjk_bigram(t):
+                if not bigrams_ok or not _in_shared_context(t, texts[i], grams[j], k):
+                    continue
+            elif len(t) < MIN_FIGURE_CHARS:
+                continue
+            found.append(t)
+        if found:
+            found.sort(key=lambda t: (is_cjk_bigram(t), -len(t), t))
+            out[(i, j)] = found[:limit]
+    return out
+
+
+def _in_shared_context(token: str, texts: Sequence[str], other_grams: Set[int], k: int) -> bool:
+    for text in texts:
+        at, seen = text.find(token), 0
+        while at >= 0 and seen < MAX_OCCURRENCES:
+            for start in range(max(0, at + len(token) - k), at + 1):
+                gram = text[start : start + k]
+                if len(gram) == k and shingle_hash(gram) in other_grams:
+                    return True
+            at, seen = text.find(token, at + 1), seen + 1
+    return False
