@@ -80,6 +80,7 @@ def run(
             present = _with_ocds_hits(con, report.present_tables, result)
             present = _with_documents(con, dataset, present, settings, result, on_stage)
             _graph(con, present, settings, result, rules_dirs, on_stage)
+        _ensure_document_tables(con)
         _score(con, out, settings, result, on_stage)
         with _stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
@@ -173,6 +174,14 @@ def _with_documents(
         for reason, n in report.reasons.items():
             result.load["reasons"].append({"table": "bid_documents", "reason": f"path: {reason}", "count": n})
     return present
+
+
+def _ensure_document_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The documents stage's tables are outputs of every run: empty when no bid file was read."""
+    from yunshao.documents.tables import DOC_TABLES, create_empty
+
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    create_empty(con, [t for t in DOC_TABLES if t not in have])
 
 
 def _score(

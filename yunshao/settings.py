@@ -213,6 +213,18 @@ class CaseSettings(BaseModel):
     rectify_days: int = Field(default=30, ge=1, description="the rectification deadline a case page proposes")
 
 
+class DomainSettings(BaseModel):
+    """The power-item declarations (docs/domains.md): the user's folders and the region's thresholds."""
+
+    dirs: list[Path] = Field(
+        default_factory=list,
+        description="extra folders of domain declarations; a shipped id is replaced, a new id adds a domain",
+    )
+    thresholds: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="per domain id, threshold name → value (region overrides of the defaults)"
+    )
+
+
 class Settings(BaseSettings):
     """All of yunshao's configuration."""
 
@@ -231,6 +243,7 @@ class Settings(BaseSettings):
     serve: ServeSettings = ServeSettings()
     report: ReportSettings = ReportSettings()
     cases: CaseSettings = CaseSettings()
+    domains: DomainSettings = DomainSettings()
 
     @model_validator(mode="after")
     def _stores_under_home(self) -> Settings:

@@ -18,7 +18,7 @@ from yunshao.serving.keys import KeyStore
 from yunshao.settings import Settings
 
 #: every record the fixture's unit U1 holds, by path parameter ("case_id" is looked up: ids are assigned)
-SAMPLES = {"project_id": "P1", "post_id": "PO1"}
+SAMPLES = {"project_id": "P1", "post_id": "PO1", "tender_id": "T1", "bid_a": "B1", "bid_b": "B2"}
 #: what a list of U2 must never show: U1's project, its name and its warnings
 U1_MARKS = ("P1", "园区道路改造工程", "W1", "W2", "W3")
 #: a body that reaches the scope check of each write route (its other checks may still refuse it)

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from yunshao.contract.checks import column_checks, q
+from yunshao.contract.document_paths import PATH_COLUMN, register_path_verdicts, verdict_table
 from yunshao.contract.errors import ContractError
 from yunshao.contract.files import (
     TableFiles,
@@ -57,7 +58,7 @@ def load_dataset(
     scratch = scratch_dir()
     for name, files, table_report in tables_to_load(found, report, progress):
         rejects = _stage_files(con, files, settings, scratch, table_report)
-        _validate(con, TABLES[name], report, table_report, rejects)
+        _validate(con, TABLES[name], report, table_report, rejects, root=folder)
     _count_reasons(con, report)
     return report
 
@@ -187,14 +188,22 @@ def _validate(
     report: LoadReport,
     table_report: TableReport,
     rejects: int,
+    root: Path | None = None,
 ) -> None:
-    """Type and check ``_raw_<table>`` into the validated table ``<table>`` and quarantine."""
+    """Type and check ``_raw_<table>`` into the validated table ``<table>`` and quarantine.
+
+    ``root`` is the dataset folder that document paths are checked against (none for in-memory frames).
+    """
     raw = _raw(table.name)
     raw_count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
     table_report.read = (int(raw_count[0]) if raw_count else 0) + rejects
     src_types = column_types(con, raw)
     require_table_columns(table, src_types, table_report)
-    sql = check_sql(table, src_types, report.present_tables | {table.name})
+    present = report.present_tables | {table.name}
+    if root is not None and PATH_COLUMN in src_types:
+        verdicts = register_path_verdicts(con, table, src_types[PATH_COLUMN], raw, root)
+        present |= {verdicts} if verdicts else set()
+    sql = check_sql(table, src_types, present)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _typed_{table.name} AS {sql.typed}")
     if sql.duplicates:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dup_{table.name} AS {sql.duplicates}")
@@ -209,7 +218,7 @@ def _validate(
     )
     _fill_counts(con, table.name, table_report)
     report.tables[table.name] = table_report
-    for tmp in (f"_checked_{table.name}", f"_typed_{table.name}", f"_dup_{table.name}", raw):
+    for tmp in (f"_checked_{table.name}", f"_typed_{table.name}", f"_dup_{table.name}", verdict_table(table.name), raw):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
 

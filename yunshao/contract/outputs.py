@@ -255,6 +255,149 @@ def _features(entity: str) -> Output:
     return Output(f"features_{entity}", zh, en, "features", leading, features_of=entity)
 
 
+# ---- the documents stage (bid files read and compared; only when the dataset lists bid files) ----
+_TENDER = _col("tender_id", "VARCHAR", "招标编号", "tender id")
+_BID_A = _col("bid_a", "VARCHAR", "投标甲", "bid A (the first of the pair)")
+_BID_B = _col("bid_b", "VARCHAR", "投标乙", "bid B")
+_COMPANY_A = _col("company_a", "VARCHAR", "投标人甲", "company of bid A")
+_COMPANY_B = _col("company_b", "VARCHAR", "投标人乙", "company of bid B")
+DOC_FILES = Output(
+    "doc_files",
+    "已读取的投标文件",
+    "bid files read",
+    "documents",
+    (
+        _col("document_id", "VARCHAR", "文件编号", "document id"),
+        _col("bid_id", "VARCHAR", "投标编号", "bid id"),
+        _TENDER,
+        _col("company_id", "VARCHAR", "投标人", "bidder's company"),
+        _col("kind", "VARCHAR", "文件类别（技术、商务、报价清单、资格、其他）", "contract kind of the file"),
+        _col("file_kind", "VARCHAR", "文件格式：docx、pdf、txt", "file format: docx, pdf, txt"),
+        _col("pages", "INTEGER", "页数（docx、txt 为 1）", "pages (1 for docx and txt)"),
+        _col("chars", "INTEGER", "提取的字符数", "characters extracted"),
+        _col("scanned", "BOOLEAN", "扫描件（无文字层，未做 OCR）", "a scan without a text layer (no OCR)"),
+        _col("author", "VARCHAR", "作者", "author"),
+        _col("last_modified_by", "VARCHAR", "最后修改人", "last modified by"),
+        _col("company", "VARCHAR", "文件属性中的单位", "company field of the file"),
+        _col("application", "VARCHAR", "生成软件", "creating application"),
+        _col("template", "VARCHAR", "模板", "template"),
+        _col("created", "TIMESTAMP", "创建时间", "created"),
+        _col("modified", "TIMESTAMP", "修改时间", "modified"),
+    ),
+)
+DOC_PAIRS = Output(
+    "doc_pairs",
+    "投标文件两两比对",
+    "bid-file pairs compared",
+    "documents",
+    (
+        _TENDER,
+        _BID_A,
+        _BID_B,
+        _COMPANY_A,
+        _COMPANY_B,
+        _col(
+            "jaccard",
+            "DOUBLE",
+            "去除招标文件内容后的文本相似度（Jaccard）",
+            "Jaccard of the 5-gram sets, tender text removed",
+        ),
+        _col("containment", "DOUBLE", "共有片段占较短文件比例", "share of the shorter file's 5-grams in the other"),
+        _col("shared_chars", "INTEGER", "共同段落总字数", "characters in shared passages"),
+        _col("passages", "INTEGER", "共同段落数", "shared passages"),
+        _col("longest_passage", "INTEGER", "最长共同段落字数", "characters of the longest shared passage"),
+        _col(
+            "rare_tokens",
+            "VARCHAR[]",
+            "共同的罕见写法（错别字、错误数字）",
+            "shared rare spellings (typos, odd figures)",
+        ),
+        _col("same_price_structure", "BOOLEAN", "报价清单结构相同", "identical price-list structure"),
+        _col("score", "DOUBLE", "综合相似度（0–1，docs/documents.md）", "combined similarity, 0–1 (docs/documents.md)"),
+    ),
+)
+DOC_PASSAGES = Output(
+    "doc_passages",
+    "共同段落",
+    "shared passages",
+    "documents",
+    (
+        _TENDER,
+        _BID_A,
+        _BID_B,
+        _col("rank", "INTEGER", "按长度×罕见度排序的名次", "rank by length × rarity"),
+        _col("text", "VARCHAR", "段落原文（取自文件甲）", "the passage as in file A"),
+        _col("chars", "INTEGER", "字数（规范化后）", "characters (normalised)"),
+        _col("rarity", "DOUBLE", "罕见度：1 为其他招标的文件中均无", "rarity: 1 when no other tender's file has it"),
+        _col("document_a", "VARCHAR", "文件甲", "file A"),
+        _col("start_a", "INTEGER", "在文件甲中的起始字位置", "start in file A (character)"),
+        _col("end_a", "INTEGER", "在文件甲中的结束字位置（不含）", "end in file A (exclusive)"),
+        _col("document_b", "VARCHAR", "文件乙", "file B"),
+        _col("start_b", "INTEGER", "在文件乙中的起始字位置", "start in file B"),
+        _col("end_b", "INTEGER", "在文件乙中的结束字位置（不含）", "end in file B (exclusive)"),
+    ),
+)
+DOC_META_LINKS = Output(
+    "doc_meta_links",
+    "相同的文件属性",
+    "shared file properties",
+    "documents",
+    (
+        _TENDER,
+        _BID_A,
+        _BID_B,
+        _COMPANY_A,
+        _COMPANY_B,
+        _col(
+            "field",
+            "VARCHAR",
+            "属性：author、last_modified_by、company、template",
+            "property: author, last_modified_by, company, template",
+        ),
+        _col("value", "VARCHAR", "相同的值", "the shared value"),
+    ),
+)
+DOC_MIXUPS = Output(
+    "doc_mixups",
+    "文件混装",
+    "mixed-up files",
+    "documents",
+    (
+        _TENDER,
+        _col("bid_id", "VARCHAR", "投标编号", "bid id"),
+        _col("company_id", "VARCHAR", "投标人", "bidder's company"),
+        _col("document_id", "VARCHAR", "文件编号", "document id"),
+        _col("named_bid_id", "VARCHAR", "被提及的投标", "bid of the bidder named"),
+        _col("named_company_id", "VARCHAR", "文件中出现的其他投标人", "other bidder named"),
+        _col("start", "INTEGER", "起始字位置", "start (character)"),
+        _col("end", "INTEGER", "结束字位置（不含）", "end (exclusive)"),
+        _col("snippet", "VARCHAR", "上下文", "context"),
+    ),
+)
+DOC_SHARED_PEOPLE = Output(
+    "doc_shared_people",
+    "文件中的共同人员",
+    "people named in two bidders' files",
+    "documents",
+    (
+        _TENDER,
+        _col("bid_a", "VARCHAR", "申报该人员的投标", "bid that declared the person"),
+        _col("bid_b", "VARCHAR", "文件中出现该人员的投标", "bid whose file names the person"),
+        _col("person_id", "VARCHAR", "人员", "person"),
+        _col("name", "VARCHAR", "姓名", "name"),
+        _col("document_id", "VARCHAR", "文件编号", "document id"),
+    ),
+)
+DOCUMENT_OUTPUTS: tuple[Output, ...] = (
+    DOC_FILES,
+    DOC_PAIRS,
+    DOC_PASSAGES,
+    DOC_META_LINKS,
+    DOC_MIXUPS,
+    DOC_SHARED_PEOPLE,
+)
+
+
 #: Every table a run writes into the store, in the order the docs show them.
 OUTPUTS: dict[str, Output] = {
     o.name: o
@@ -268,6 +411,7 @@ OUTPUTS: dict[str, Output] = {
         RULE_CONFIRMATION,
         SCORING_MODEL,
         FEEDBACK,
+        *DOCUMENT_OUTPUTS,
     )
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from yunshao.contract.checks import q
+from yunshao.contract.document_paths import PATH_CHECK, PATH_COLUMN, verdict_table
 from yunshao.contract.schema import LABEL_ENTITIES, NODES_BY_DOMAIN, Table
 
 #: The table and key column each ``labels.entity_type`` points at.
@@ -17,7 +18,8 @@ def reference_checks(table: Table, present: set[str]) -> tuple[str, list[str]]:
     """LEFT JOIN clauses and reason expressions for ``_typed_<table>`` aliased ``t``.
 
     A reference into a table that the dataset does not hold is not checked (the contract makes most
-    tables optional); a reference into this same table resolves against its own typed rows.
+    tables optional); a reference into this same table resolves against its own typed rows. A document
+    path is checked when the loader registered its verdicts (``verdict_table`` among ``present``).
     """
     joins: list[str] = []
     reasons: list[str] = []
@@ -56,4 +58,9 @@ def reference_checks(table: Table, present: set[str]) -> tuple[str, list[str]]:
                 f"CASE WHEN t.entity_type = '{entity}' AND {alias}.k IS NULL THEN "
                 f"'entity_id reference: ''' || t.entity_id || ''' not found in {target}.{key}' END"
             )
+    verdicts = verdict_table(table.name)
+    if PATH_CHECK in table.extra_checks and verdicts in present:
+        # one verdict per distinct path, worked out on the file system (contract/document_paths.py)
+        joins.append(f"LEFT JOIN {verdicts} pv ON t.{q(PATH_COLUMN)} = pv.path")
+        reasons.append("pv.reason")
     return " ".join(joins), reasons

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from yunshao.domains.catalog import shipped_domains
+
 
 class Kind(StrEnum):
     """How a column's text is read and checked."""
@@ -102,102 +104,19 @@ class Table:
         raise KeyError(f"{self.name} has no column {name}")
 
 
-CONSTRUCTION_NODES: dict[str, tuple[str, str]] = {
-    "C01": ("项目建议", "proposal"),
-    "C02": ("可行性研究批复", "feasibility approval"),
-    "C03": ("用地规划许可", "land-use and planning permit"),
-    "C04": ("立项批复", "initiation approval"),
-    "C05": ("设计委托", "design commission"),
-    "C06": ("初步设计及概算批复", "preliminary design and budget-estimate approval"),
-    "C07": ("施工图审查", "drawing review"),
-    "C08": ("控制价审批", "control-price approval"),
-    "C09": ("招标方案审批", "tender plan approval"),
-    "C10": ("招标公告", "tender announcement"),
-    "C11": ("开标", "bid opening"),
-    "C12": ("评标", "bid evaluation"),
-    "C13": ("中标通知", "award notice"),
-    "C14": ("合同签订", "contract signing"),
-    "C15": ("施工许可", "construction permit"),
-    "C16": ("开工", "commencement"),
-    "C17": ("变更/签证", "change order or site instruction"),
-    "C18": ("进度款支付", "progress payment"),
-    "C19": ("竣工验收", "completion acceptance"),
-    "C20": ("结算审计及尾款支付", "settlement audit and final payment"),
-}
-INVESTMENT_NODES: dict[str, tuple[str, str]] = {
-    "I01": ("项目评审", "project review"),
-    "I02": ("协议签订", "agreement signing"),
-    "I03": ("履约核查", "performance check"),
-    "I04": ("政策兑现申请审核", "policy payout application review"),
-    "I05": ("兑现资金拨付", "payout disbursement"),
-}
-LAND_NODES: dict[str, tuple[str, str]] = {
-    "L01": ("收购提议", "acquisition proposal"),
-    "L02": ("权属调查", "title survey"),
-    "L03": ("评估", "appraisal"),
-    "L04": ("集体决策", "collective decision"),
-    "L05": ("收购协议", "acquisition agreement"),
-    "L06": ("补偿款支付", "compensation payment"),
-    "L07": ("交地入库", "handover and reserve entry"),
-}
-PROCUREMENT_NODES: dict[str, tuple[str, str]] = {
-    "P01": ("采购申请", "request"),
-    "P02": ("采购审批", "approval"),
-    "P03": ("采购实施", "sourcing"),
-    "P04": ("合同签订", "contract"),
-    "P05": ("付款", "payment"),
-}
-SUBSIDY_NODES: dict[str, tuple[str, str]] = {
-    "S01": ("补贴申请", "application"),
-    "S02": ("审核", "review"),
-    "S03": ("审批", "approval"),
-    "S04": ("拨付", "disbursement"),
-}
-
-HOUSING_NODES: dict[str, tuple[str, str]] = {
-    "H01": ("建房申请", "application"),
-    "H02": ("村级审查", "village review"),
-    "H03": ("村内公示", "village public notice"),
-    "H04": ("乡镇审核", "township review"),
-    "H05": ("乡镇审批", "township approval"),
-    "H06": ("放样开工", "staking and start"),
-    "H07": ("竣工验收", "completion check"),
-}
-ASSETS_NODES: dict[str, tuple[str, str]] = {
-    "A01": ("资产评估", "appraisal"),
-    "A02": ("村民代表会议决议", "village assembly resolution"),
-    "A03": ("公开竞价或挂牌", "auction or public listing"),
-    "A04": ("合同签订", "lease signing"),
-    "A05": ("乡镇备案", "township filing"),
-    "A06": ("租金收取", "rent collection"),
-}
-FUNDS_NODES: dict[str, tuple[str, str]] = {
-    "F01": ("项目申报", "programme declaration"),
-    "F02": ("对象审核", "beneficiary review"),
-    "F03": ("名单公示", "beneficiary list notice"),
-    "F04": ("审批", "approval"),
-    "F05": ("资金发放", "disbursement"),
-    "F06": ("绩效评价", "performance evaluation"),
-}
-FINANCE_NODES: dict[str, tuple[str, str]] = {
-    "E01": ("报销申请", "claim"),
-    "E02": ("经办审核", "clerk review"),
-    "E03": ("负责人审批", "head's approval"),
-    "E04": ("支付", "payment"),
-}
-
-#: Node codes of each project domain, in their legal order.
-NODES_BY_DOMAIN: dict[str, dict[str, tuple[str, str]]] = {
-    "construction": CONSTRUCTION_NODES,
-    "investment": INVESTMENT_NODES,
-    "land": LAND_NODES,
-    "procurement": PROCUREMENT_NODES,
-    "subsidy": SUBSIDY_NODES,
-    "housing": HOUSING_NODES,
-    "assets": ASSETS_NODES,
-    "funds": FUNDS_NODES,
-    "finance": FINANCE_NODES,
-}
+#: Node codes of each project domain, in their legal order: derived from the shipped power-item
+#: declarations (yunshao/domains/catalog/*.yaml, docs/domains.md), never listed here. A run with the user's
+#: own declarations widens these (yunshao.domains.contract.activate) so the enums below follow.
+NODES_BY_DOMAIN: dict[str, dict[str, tuple[str, str]]] = shipped_domains().nodes_by_domain()
+CONSTRUCTION_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["construction"]
+INVESTMENT_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["investment"]
+LAND_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["land"]
+PROCUREMENT_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["procurement"]
+SUBSIDY_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["subsidy"]
+HOUSING_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["housing"]
+ASSETS_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["assets"]
+FUNDS_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["funds"]
+FINANCE_NODES: dict[str, tuple[str, str]] = NODES_BY_DOMAIN["finance"]
 ALL_NODES: dict[str, tuple[str, str]] = {k: v for nodes in NODES_BY_DOMAIN.values() for k, v in nodes.items()}
 
 DOMAINS = tuple(NODES_BY_DOMAIN)
@@ -589,6 +508,7 @@ TABLES: dict[str, Table] = {
             key=("document_id",),
             zh="投标文件",
             en="bid documents",
+            extra_checks=("document_path",),  # inside the dataset folder, .docx/.pdf/.txt, present
         ),
         Table(
             "tender_documents",
@@ -599,6 +519,7 @@ TABLES: dict[str, Table] = {
             key=("tender_id", "path"),
             zh="招标文件",
             en="tender documents",
+            extra_checks=("document_path",),  # inside the dataset folder, .docx/.pdf/.txt, present
         ),
         # ---- contract v1.1, optional: township power items (issue 18). Each application, lease, fund
         # programme and expense claim is a project of its domain with its approval trail. ----

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
 from yunshao.contract.schema import TABLES
+from yunshao.documents.tables import DOC_TABLES
 from yunshao.engine.backend import Backend
+from yunshao.engine.lineage import referenced_tables
 from yunshao.features.files import ENTITY_KEYS, FeatureFile, FeatureHeaderError
 
 NOT_NEEDED = "not needed: nothing that reads it can run"
@@ -149,6 +151,11 @@ def stand_ins(backend: Backend, f: FeatureFile | Collection[str], present: Colle
     made = [t for t in optional if t not in present or not backend.has(t)]
     for t in made:
         backend.empty(t, {c.name: c.duckdb_type for c in TABLES[t].columns})
+    if isinstance(f, FeatureFile):  # the documents stage's tables, when the stage did not run (no files read)
+        stage = [t for t in sorted(referenced_tables(f.sql.body) & set(DOC_TABLES)) if not backend.has(t)]
+        for t in stage:
+            backend.empty(t, DOC_TABLES[t])
+        made += stage
     return made
 
 

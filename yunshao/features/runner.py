@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from yunshao.domains.tables import create_declared_tables
 from yunshao.engine import render_sql
 from yunshao.engine.backend import Backend, as_backend
 from yunshao.features.files import ENTITY_KEYS, FeatureFile, FeatureHeaderError, load_feature_files
@@ -151,6 +152,7 @@ def build_features(
     params = feature_params(settings)
     report = FeatureReport()
     create_node_table(backend)
+    create_declared_tables(backend, settings)
     needed = graph.needed([*graph.feature_targets(), *also_steps])
     fast = repeat if repeat is not None and repeat.matches(present) else None
     views = inline.views(graph, needed) if inline is not None else frozenset()
@@ -181,6 +183,7 @@ def create_steps(
     wanted = [n for n in names if n in graph.by_name]
     closure = graph.closure(wanted)
     params = feature_params(settings)
+    create_declared_tables(backend, settings)  # the rules read them as the steps do
     skipped: dict[str, str] = {}
     report = FeatureReport()
     for name in graph.order():

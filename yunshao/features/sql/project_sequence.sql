@@ -97,7 +97,8 @@ features:
 -- One aggregate per project over the node step, pivoted by legal rank (no window over millions of
 -- rows): f<k> is when the mandatory node of rank k was first reached, a<k> who first approved the node
 -- of rank k. A node is out of order when it was first reached after some later-ranked mandatory node
--- (least() skips NULLs, i.e. nodes not reached). Ranks run to 20, the longest domain (construction).
+-- (least() skips NULLs, i.e. nodes not reached). Rank, stage and mandatory come from the domain
+-- declarations (domain_nodes); ranks run to 20, the most nodes a declaration may have (domains.catalog).
 WITH by_rank AS (
     SELECT
         s.project_id,
@@ -157,7 +158,7 @@ WITH by_rank AS (
         date_diff('second', min(s.first_at), max(s.first_at)) / 86400.0 AS node_span_days,
         sum(CASE WHEN s.first_submitter = s.first_approver THEN 1 ELSE 0 END) AS self_approvals
     FROM node_times s
-    JOIN feature_nodes r ON r.node = s.node
+    JOIN domain_nodes r ON r.node = s.node
     GROUP BY s.project_id
 ),
 agg AS (
@@ -242,7 +243,7 @@ ref AS (
         sum(CASE WHEN mandatory AND NOT tendering THEN 1 ELSE 0 END) OVER (
             PARTITION BY domain ORDER BY node_rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
         ) AS mandatory_upto
-    FROM feature_nodes
+    FROM domain_nodes
 )
 SELECT
     p.project_id,
