@@ -53,6 +53,9 @@ def simulate(
     label_frac: Annotated[float, typer.Option(help="share of planted cases handed over as labels")] = 0.4,
     truth: Annotated[Path | None, typer.Option(help="ground-truth folder (default: OUT_truth)")] = None,
     profile: Annotated[str, typer.Option(help="county conventions: default or a foreign profile")] = "default",
+    documents: Annotated[
+        bool, typer.Option("--documents", help="also write bid and tender files (.docx/.txt) / 同时生成投标及招标文件")
+    ] = False,
 ) -> None:
     """Simulate a county's trail data with planted misconduct and benign look-alikes."""
     from yunshao.console.progress import bar
@@ -66,7 +69,14 @@ def simulate(
         raise fail(f"--profile: unknown profile '{profile}'; known: {', '.join(PROFILES)}")
     with bar("simulating projects") as update:
         summary = run_simulation(
-            out, projects, seed, label_frac=label_frac, truth=truth, progress=update, profile=profile
+            out,
+            projects,
+            seed,
+            label_frac=label_frac,
+            truth=truth,
+            progress=update,
+            profile=profile,
+            documents=documents,
         )
     print_simulation_summary(summary, out_console)
 
@@ -84,6 +94,12 @@ def run(
     master: Annotated[
         str | None, typer.Option(help="Spark master with --engine spark: local[2], spark://host:7077")
     ] = None,
+    domains_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--domains-dir", help="extra folder of power-item declarations (docs/domains.md) / 权力事项声明目录"
+        ),
+    ] = None,
 ) -> None:
     """Load, validate, compute features, run rules and models, and write the scores and warnings."""
     from yunshao.console.progress import stage_progress
@@ -97,6 +113,7 @@ def run(
     _require_folder_path(out)
     settings = Settings(lang=lang)  # type: ignore[arg-type]
     settings.engine = _engine_choice(settings, engine, master)
+    settings.domains = _activate_domains(settings.domains, domains_dir or ())
     if settings.model.use_champion:
         say_where("model registry", settings.model.mlflow_tracking_uri)
     try:
@@ -112,19 +129,42 @@ def update(
     delta: Annotated[Path, typer.Argument(help="folder of new and changed rows (any contract tables)")],
     store: Annotated[Path, typer.Option("--store", help="a run's output folder (or its yunshao.duckdb)")],
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="the run's extra rule files")] = None,
+    domains_dir: Annotated[
+        list[Path] | None, typer.Option("--domains-dir", help="the run's extra power-item declarations")
+    ] = None,
 ) -> None:
     """Merge a delta into a run's store and re-score only what changed, with the store's model."""
     from yunshao.console.progress import stage_progress
     from yunshao.rules.model import RuleError
+    from yunshao.settings import Settings
     from yunshao.update import update as run_update
     from yunshao.update.summary import print_update_summary
 
+    settings = Settings()
+    settings.domains = _activate_domains(settings.domains, domains_dir or ())
     try:
         with stage_progress() as hook:
-            result = run_update(delta, store, rules_dirs=rules_dir or (), on_stage=hook)
+            result = run_update(delta, store, settings, rules_dirs=rules_dir or (), on_stage=hook)
     except (ContractError, RuleError) as exc:
         raise fail(str(exc)) from None
     print_update_summary(result, out_console)
+
+
+def _activate_domains(domains: Any, extra: list[Path] | tuple[Path, ...]) -> Any:
+    """The settings' declaration folders plus ``--domains-dir``, made the contract's vocabulary before loading.
+
+    A user's power item is validated like a shipped one only if the contract knows its codes when the
+    dataset is read (yunshao.domains.contract); a bad declaration is a one-line error naming file and field.
+    """
+    from yunshao.domains.catalog import DomainError
+    from yunshao.domains.contract import activate
+
+    domains = domains.model_copy(update={"dirs": [*domains.dirs, *extra]})
+    try:
+        activate(domains)
+    except DomainError as exc:
+        raise fail(str(exc)) from None
+    return domains
 
 
 def _engine_choice(settings: Any, engine: str | None, master: str | None) -> Any:

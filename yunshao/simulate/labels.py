@@ -13,11 +13,12 @@ from collections import defaultdict
 import numpy as np
 import pyarrow as pa
 
-from yunshao.contract.schema import LABEL_ENTITIES, OUTCOMES
+from yunshao.contract.schema import DOMAINS, LABEL_ENTITIES, OUTCOMES
 from yunshao.simulate import encode as enc
 from yunshao.simulate.config import DAY, LABEL_START, SIM_END
 from yunshao.simulate.profiles import Profile
 from yunshao.simulate.state import State, Truth
+from yunshao.simulate.township.conventions import TOWNSHIP_CLEAN_SCHEMES, TOWNSHIP_LOOKS_LIKE
 
 LOOKS_LIKE = {
     "emergency_no_tender": "tender_avoidance",
@@ -28,6 +29,7 @@ LOOKS_LIKE = {
     "payout_withheld": "payout_unmet_promise",
     "prime_parcel": "land_appraisal_inflation",
     "phased_project": "tender_splitting",
+    **TOWNSHIP_LOOKS_LIKE,
 }
 CLEAN_SCHEMES = {  # domain code -> schemes an investigation of a clean project may have looked for
     0: ("bid_rigging", "settlement_inflation", "build_before_approval", "qualification_borrowing"),
@@ -35,6 +37,7 @@ CLEAN_SCHEMES = {  # domain code -> schemes an investigation of a clean project 
     2: ("land_appraisal_inflation",),
     3: ("tender_avoidance", "bid_rigging"),
     4: ("self_approval",),
+    **{DOMAINS.index(d): schemes for d, schemes in TOWNSHIP_CLEAN_SCHEMES.items()},  # township power items
 }
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from yunshao.simulate.township.conventions import TownshipConvention
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -57,6 +59,8 @@ class Profile:
     # --- labels (labels.py)
     wrong_unfounded_p: float = 0.0  # share of unfounded verdicts that fall on planted projects
     label_focus: dict[str, float] = field(default_factory=dict)  # relative label rate per scheme
+    # --- township power items (township/): area limits, approval limits, meal norms, working days
+    township: TownshipConvention = field(default_factory=TownshipConvention)
 
     @property
     def is_default(self) -> bool:
@@ -117,6 +121,17 @@ PROFILES: dict[str, Profile] = {
         corrupt_assign_p=0.8,
         wrong_unfounded_p=0.15,
         label_focus={"land_appraisal_inflation": 2.5, "self_approval": 2.0, "bid_rigging": 0.4},
+        township=TownshipConvention(
+            area_limit_m2=200.0,
+            negotiated_assembly_p=0.40,
+            approval_limit=2_000.0,
+            meal_norm=40.0,
+            duty_meal_p=0.08,
+            local_holidays=((4, 4), (4, 5), (6, 21)),
+            max_income_band=4,
+            zh="山区：宅基地每户200平方米；山林鱼塘多经村民代表会议议定协商发包；单张发票2000元以上须负责人审批；"
+            "工作餐每人40元；汛期周末值班工作餐常见；三月三等地方节日放假。",
+        ),
     ),
     "devzone": Profile(
         name="devzone",
@@ -150,6 +165,16 @@ PROFILES: dict[str, Profile] = {
         corrupt_assign_p=0.85,
         wrong_unfounded_p=0.10,
         label_focus={"payout_unmet_promise": 3.0, "land_appraisal_inflation": 1.5, "qualification_borrowing": 0.3},
+        township=TownshipConvention(
+            area_limit_m2=120.0,
+            negotiated_assembly_p=0.15,
+            public_listing_p=0.85,
+            approval_limit=10_000.0,
+            meal_norm=120.0,
+            saturday_workday=True,
+            max_income_band=2,
+            zh="开发区：宅基地每户120平方米；厂房商铺多挂牌出租；单张发票1万元以上须负责人审批；工作餐每人120元；周六加班有工作餐。",
+        ),
     ),
     "rivercity": Profile(
         name="rivercity",
@@ -185,6 +210,16 @@ PROFILES: dict[str, Profile] = {
         corrupt_assign_p=0.75,
         wrong_unfounded_p=0.20,
         label_focus={"settlement_inflation": 2.5, "build_before_approval": 1.5, "bid_rigging": 0.5},
+        township=TownshipConvention(
+            area_limit_m2=100.0,
+            negotiated_assembly_p=0.03,
+            public_listing_p=0.2,
+            approval_limit=3_000.0,
+            meal_norm=80.0,
+            duty_meal_p=0.10,
+            max_income_band=3,
+            zh="河港城区：宅基地每户100平方米；资产几乎全部拍卖；单张发票3000元以上须负责人审批；工作餐每人80元；防汛值班周末工作餐多。",
+        ),
     ),
     "oldtown": Profile(
         name="oldtown",
@@ -221,6 +256,16 @@ PROFILES: dict[str, Profile] = {
         corrupt_assign_p=0.8,
         wrong_unfounded_p=0.25,
         label_focus=_TENDER_FOCUS,
+        township=TownshipConvention(
+            area_limit_m2=140.0,
+            negotiated_assembly_p=0.25,
+            approval_limit=5_000.0,
+            meal_norm=50.0,
+            saturday_workday=True,
+            local_holidays=((9, 9),),
+            max_income_band=3,
+            zh="老城区：宅基地每户140平方米；老村集体资产常经代表会议协商续租；工作餐每人50元；周六加班有工作餐；重阳节放假。",
+        ),
     ),
 }
 
@@ -240,7 +285,7 @@ def profiles_markdown() -> str:
         "|---|---|---|---|",
     ]
     for p in PROFILES.values():
-        changes = "<br>".join(f"• {c}" for c in p.changes)
+        changes = "<br>".join(f"• {c}" for c in (*p.changes, p.township.en))
         lo, hi = p.planted_share
         lines.append(f"| `{p.name}` | {p.en} (planted {lo:.0%}-{hi:.0%}) | {p.zh} | {changes} |")
     return "\n".join(lines)

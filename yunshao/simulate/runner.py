@@ -31,6 +31,7 @@ from yunshao.simulate.config import BLOCK, DOMAIN_P, SCHEMES
 from yunshao.simulate.county import build_county, share_buildings
 from yunshao.simulate.profiles import get_profile
 from yunshao.simulate.state import State
+from yunshao.simulate.township.run import simulate_township, township_count
 from yunshao.simulate.world import RELATION_KINDS, People, build_world
 from yunshao.simulate.writer import PartWriter, write_bad_csv
 
@@ -51,6 +52,7 @@ class SimulationSummary:
     bad_rows: int = 0
     labels: int = 0
     seconds: float = 0.0
+    documents: dict[str, int] = field(default_factory=dict)  # with documents=True: files per kind, truth rows
 
     def to_json(self) -> dict[str, object]:
         d = asdict(self)
@@ -62,7 +64,7 @@ def _clear(folder: Path) -> None:
     """Remove files a previous run wrote (only contract tables and truth files)."""
     if not folder.exists():
         return
-    names = set(TABLES) | {"planted", "lookalikes", "bad_rows", "summary", "posts", "practices"}
+    names = set(TABLES) | {"planted", "lookalikes", "bad_rows", "summary", "posts", "practices", "documents_truth"}
     for f in folder.iterdir():
         if f.is_file() and f.name.split(".")[0] in names:
             f.unlink()
@@ -79,8 +81,12 @@ def simulate(
     chunk_projects: int = 20_000,
     progress: Callable[[int, int], None] | None = None,
     profile: str = "default",
+    documents: bool = False,
 ) -> SimulationSummary:
     """Write a simulated dataset to `out` and its ground truth to `truth` (default `<out>_truth`).
+
+    `documents` also writes the bid and tender files (`simulate/documents/`), `bids.agent_person_id` and
+    `<truth>/documents_truth.parquet`; the rest of the county is the same with or without them.
 
     `profile` names a county in `profiles.PROFILES` (ValueError listing the known names otherwise).
     """
@@ -101,9 +107,11 @@ def simulate(
         folder.mkdir(parents=True, exist_ok=True)
     people = People(np.random.default_rng([seed, 1]))
     world = build_world(np.random.default_rng([seed, 0]), people)
-    companies = build_companies(np.random.default_rng([seed, 2]), people, n_projects)
+    n_town = township_count(n_projects)  # township power items (township/), appended after the main projects
+    n_main = n_projects - n_town
+    companies = build_companies(np.random.default_rng([seed, 2]), people, n_main)
     world.relations.extend(sorted(staff_relations(np.random.default_rng([seed, 5]), companies)))
-    county = build_county(None if prof.is_default else np.random.default_rng([seed, 21]), world, prof, n_projects)
+    county = build_county(None if prof.is_default else np.random.default_rng([seed, 21]), world, prof, n_main)
     state = State()
     if prof.shared_building_groups:
         for building, firm in share_buildings(
@@ -111,32 +119,38 @@ def simulate(
         ):
             state.practices.append(("company", f"CO{firm:04d}", f"shared_building:{building}"))
     state.practices.extend(("unit", f"U{u:03d}", "head_delegation") for u in np.flatnonzero(county.delegating))
-    villagers = people.add(max(50, int(n_projects * DOMAIN_P["land"] * 1.2)))
+    villagers = people.add(max(50, int(n_main * DOMAIN_P["land"] * 1.2)))
     region_rng = np.random.default_rng([seed, 3])
     regions = sorted(set(world.unit_region))
     factor = dict(zip(regions, region_rng.uniform(0.8, 1.25, len(regions)), strict=True))
     region_factor = np.array([factor[r] for r in world.unit_region])
-    ctx = Context(world, companies, state, villagers, region_factor, n_projects, bad_row_frac, county, seed)
+    ctx = Context(world, companies, state, villagers, region_factor, n_main, bad_row_frac, county, seed)
     writer = PartWriter(out)
     per_chunk = max(1, chunk_projects // BLOCK)
-    starts = list(range(0, n_projects, BLOCK))
+    town = simulate_township(seed, people, world, county, state, prof, n_town, n_main, villagers) if n_town else None
+    starts = list(range(0, n_main, BLOCK))
     for b, p0 in enumerate(starts):
-        n = min(BLOCK, n_projects - p0)
+        n = min(BLOCK, n_main - p0)
         for name, table in make_block(np.random.default_rng([seed, 10, b]), ctx, p0, n).items():
             writer.add(name, table)
+        if town is not None and b == len(starts) - 1:  # in the last chunk: part files do not change
+            for name, table in town.tables.items():
+                writer.add(name, table)
         if (b + 1) % per_chunk == 0:
             writer.flush()
         if progress is not None:
-            progress(p0 + n, n_projects)
+            progress(n_projects if b == len(starts) - 1 else p0 + n, n_projects)
     writer.flush()
-    _write_world(writer, world, people, companies, state)
+    _write_world(writer, world, people, companies, state, town.register if town is not None else None)
     label_table = labels.build(np.random.default_rng([seed, 4]), state, label_frac, prof)
     if label_table is not None:
         writer.write("labels", label_table)
     for name, rows in sorted(state.bad_csv.items()):
         write_bad_csv(out, name, rows)
     writer.ensure_all(skip=set() if label_table is not None else {"labels"})
+    doc_counts = _write_documents(out, truth, seed, state, writer) if documents else {}
     summary = _write_truth(truth, out, state, writer, seed, n_projects, label_table)
+    summary.documents = doc_counts
     summary.profile = prof.name
     pq.write_table(corrupt.posts_table(len(world.post_unit), county, state), truth / "posts.parquet")
     pq.write_table(practices.table(state), truth / "practices.parquet")
@@ -145,7 +159,19 @@ def simulate(
     return summary
 
 
-def _write_world(writer: PartWriter, world: object, people: People, companies: object, state: State) -> None:
+def _write_documents(out: Path, truth: Path, seed: int, state: State, writer: PartWriter) -> dict[str, int]:
+    """Bid and tender files and their two tables (over the empty ones `ensure_all` wrote); counts for the summary."""
+    from yunshao.simulate.documents import write_documents
+
+    docs = write_documents(out, truth, seed, state)
+    writer.write("tender_documents", docs.tender_documents)
+    writer.write("bid_documents", docs.bid_documents)
+    return docs.counts()
+
+
+def _write_world(
+    writer: PartWriter, world: object, people: People, companies: object, state: State, register: object = None
+) -> None:
     from yunshao.simulate.companies import Companies
     from yunshao.simulate.world import World
 
@@ -167,7 +193,14 @@ def _write_world(writer: PartWriter, world: object, people: People, companies: o
             },
         ),
     )
-    writer.write("people", people.table())
+    people_table = people.table()
+    if register is not None:  # the villages' register knows who died or moved away (contract v1.1)
+        from yunshao.simulate.township.register import Register
+
+        assert isinstance(register, Register)
+        status, died_on = register.people_columns(people_table.num_rows)
+        people_table = people_table.set_column(3, "status", status).set_column(4, "died_on", died_on)
+    writer.write("people", people_table)
     writer.write("companies", companies.table())
     writer.write("company_people", companies.people_table())
     writer.write("certificates", companies.cert_table())
