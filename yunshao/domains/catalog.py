@@ -53,6 +53,9 @@ class Node(_Strict):
     en: str = Field(min_length=1)
     stage: str | None = None  # defaults to the domain's id; ``tendering`` marks the tendering stage
     optional: bool = False
+    #: where money, a beneficiary or a winner is decided: a post approving here answers for the outcome
+    #: (training/posts.py weighs it fully, other nodes a quarter)
+    decisive: bool = False
 
     @field_validator("code")
     @classmethod
@@ -166,6 +169,10 @@ class Declarations:
     def nodes_by_domain(self) -> dict[str, dict[str, tuple[str, str]]]:
         """Domain → node code → (zh, en), in legal order: the contract's shape of the node vocabulary."""
         return {d.id: {n.code: (n.zh, n.en) for n in d.nodes} for d in self.domains}
+
+    def decisive_nodes(self) -> tuple[str, ...]:
+        """Node codes declared ``decisive``, in domain and legal order."""
+        return tuple(n.code for d in self.domains for n in d.nodes if n.decisive)
 
     def thresholds(self, overrides: Mapping[str, Mapping[str, float]] | None = None) -> dict[tuple[str, str], float]:
         """(domain, name) → value: the declared defaults with the region's ``overrides`` over them."""

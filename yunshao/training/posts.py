@@ -30,6 +30,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from yunshao.contract.outputs import POST_SCORES
 from yunshao.contract.schema import OFFICIAL_SCHEMES
+from yunshao.domains.catalog import shipped_domains
 from yunshao.settings import ModelSettings
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.classifier import RiskClassifier
@@ -39,22 +40,19 @@ from yunshao.training.labels import UNLABELLED, Targets, make_targets, read_outc
 
 #: the level shares, the partial outcome's weight and the factors shown default to the settings' (one home each)
 _DEFAULTS = ModelSettings()
-NODE_WEIGHTS: dict[str, float] = {
-    **dict.fromkeys(("C04", "C06", "C08", "C09", "C13", "C17", "C20"), 1.0),
-    **dict.fromkeys(("I04", "I05"), 1.0),
-    **dict.fromkeys(("L03", "L04", "L06"), 1.0),
-    **dict.fromkeys(("P02", "P04", "P05"), 1.0),
-    **dict.fromkeys(("S02", "S03", "S04"), 1.0),
-}
-"""Responsibility of an approval node; nodes not listed weigh ``ROUTINE_WEIGHT``.
+NODE_WEIGHTS: dict[str, float] = dict.fromkeys(shipped_domains().decisive_nodes(), 1.0)
+"""Responsibility of an approval node: the nodes the power-item declarations mark ``decisive``
+(yunshao/domains/catalog/*.yaml); nodes not listed weigh ``ROUTINE_WEIGHT``.
 
-The listed nodes are where money or a winner is decided: initiation approval (C04), budget estimate
+The decisive nodes are where money or a winner is decided: initiation approval (C04), budget estimate
 (C06), control price (C08), tender plan (C09), award (C13), change orders (C17), settlement (C20),
 payout review and disbursement (I04/I05), land appraisal, collective decision and compensation
 (L03/L04/L06), procurement approval, contract and payment (P02/P04/P05), subsidy review, approval and
-disbursement (S02-S04). Every official-side scheme needs a signature at one of them; a routine node
-(a proposal received, a permit filed, a progress payment) is where a post sees a project, not where it
-bends it, so it counts a quarter.
+disbursement (S02-S04), township review and approval of a homestead (H04/H05), the village assembly and
+the lease of a collective asset (A02/A04), the beneficiary review, approval and payment of special funds
+(F02/F04/F05), the head's approval and payment of an expense (E03/E04). Every official-side scheme
+needs a signature at one of them; a routine node (a proposal received, a permit filed, a progress
+payment) is where a post sees a project, not where it bends it, so it counts a quarter.
 """
 ROUTINE_WEIGHT = 0.25
 
