@@ -159,15 +159,17 @@ def test_the_delta_is_merged_by_key(runs: Runs) -> None:
 
 
 def test_the_update_keeps_the_base_model(runs: Runs) -> None:
-    """No training: the store keeps the very model it had; the larger county's has a classifier, so its
-    explanations are SHAP values."""
+    """No training: the store keeps the very model it had; a classifier when the base held enough confirmed
+    projects (then its explanations are SHAP values)."""
     blobs = []
     for out in (runs.updated.parent / "base_out", runs.updated):
         with duckdb.connect(str(out / "yunshao.duckdb"), read_only=True) as con:
             blobs.append(con.execute("SELECT model FROM scoring_model").fetchall())
             model = scoring.load_store_model(con)
     assert blobs[0] == blobs[1]
-    assert (model.classifier_ is not None) == (runs.result.scoring["projects"] >= 2000)
+    labels = read_tables(runs.split.base)["labels"]
+    positives = labels[(labels["entity_type"] == "project") & (labels["outcome"] == "confirmed")]["entity_id"].nunique()
+    assert (model.classifier_ is not None) == (positives >= model.spec.validation.min_positive)
 
 
 def test_only_changed_projects_are_rescored(runs: Runs) -> None:

@@ -27,6 +27,10 @@ PROJECT_OWNED = {
     "settlements": "project_id",
     "agreements": "project_id",
     "land_parcels": "project_id",
+    "housing_applications": "project_id",
+    "asset_leases": "project_id",
+    "fund_programmes": "project_id",
+    "expenses": "project_id",
 }
 BAD_DELTA_CSV = "bids.delta_bad.csv"
 
@@ -88,13 +92,18 @@ def split_county(sim: Path, root: Path, *, hold_share: float = 0.05, seed: int =
 
 
 def _avoided_projects(sim: Path, tables: dict[str, pd.DataFrame]) -> set[str]:
-    """Projects neither held out nor changed: those that name or are named as parents, those a malformed
-    row names, and those with a row whose key the simulation repeated (which copy a load keeps, and which
+    """Projects neither held out nor changed: those that name or are named as parents (a project, or a
+    lease renewing another), those a malformed row names, and those with a row whose key the simulation repeated (which copy a load keeps, and which
     it quarantines by file and row, depends on where the copies sit)."""
     projects = tables["projects"]
     children = projects["parent_project_id"].notna()
     avoid = set(projects.loc[children, "parent_project_id"]) | set(projects.loc[children, "project_id"])
     avoid |= _projects_with_repeated_keys(tables)
+    if "asset_leases" in tables:  # a renewal names the lease it renews: both stay together in base
+        leases = tables["asset_leases"]
+        chained = leases["renews_lease_id"].notna()
+        linked = set(leases.loc[chained, "renews_lease_id"]) | set(leases.loc[chained, "lease_id"])
+        avoid |= set(leases.loc[leases["lease_id"].isin(linked), "project_id"])
     for path in sim.glob("*.csv"):
         bad = pd.read_csv(path, dtype=str)
         avoid |= set(bad.get("project_id", pd.Series(dtype=str)).dropna())
@@ -148,6 +157,11 @@ def _held_rows(tables: dict[str, pd.DataFrame], held: set[str]) -> dict[str, pd.
     if "performance" in tables:
         agreements = set(tables["agreements"].loc[rows["agreements"], "agreement_id"])
         rows["performance"] = tables["performance"]["agreement_id"].isin(agreements)
+    if "fund_payments" in tables:
+        programmes = set(tables["fund_programmes"].loc[rows["fund_programmes"], "programme_id"])
+        rows["fund_payments"] = tables["fund_payments"]["programme_id"].isin(programmes)
+    if "bid_documents" in tables:
+        rows["bid_documents"] = tables["bid_documents"]["bid_id"].isin(set(tables["bids"].loc[rows["bids"], "bid_id"]))
     if "labels" in tables:
         labels = tables["labels"]
         rows["labels"] = ((labels["entity_type"] == "project") & labels["entity_id"].isin(held)) | (
