@@ -21,18 +21,9 @@ from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
 from yunshao.training.scoring import spec_from_settings
 
-KNOWN_MISS = pytest.mark.xfail(
-    strict=True,
-    reason="measured miss: devzone (firms sharing a building trip the bid-rigging rules, staged payouts the "
-    "investment rule), seed 4 at 0.4: yunshao 0.715 against the plain LightGBM's 0.735; the cross-validated "
-    "choice keeps the weighted mean there, whose anomaly and rule-pattern parts rank worse in this county",
-)
-CASES = [
-    pytest.param(p, s, f, marks=KNOWN_MISS) if (p, s, f) == ("devzone", 4, 0.4) else (p, s, f)
-    for p in ("devzone", "hillcounty")
-    for s in (3, 4)
-    for f in (0.4, 0.1)
-]
+# devzone seed 4 at 0.4 was a measured miss (0.715 against the plain LightGBM's 0.735) until the county
+# gained its township power items (contract v1.1): it now passes and is no longer marked
+CASES = [(p, s, f) for p in ("devzone", "hillcounty") for s in (3, 4) for f in (0.4, 0.1)]
 PROJECTS = 3000
 
 
