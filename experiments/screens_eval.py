@@ -6,7 +6,8 @@
 For every simulated market (``yunshao.simulate.bid_markets.MARKETS``) × seed:
 
 * every tender with at least two bids is scored by each single screen (signed by the literature's
-  direction), and by the default ``collusion_score`` (fixed competitive reference, no labels);
+  direction), by the fixed score (competitive reference, literature weights: the old default) and by
+  the default ``collusion_score`` (the fixed score adapted to the market without labels);
 * the verdicts of a random ``--label-frac`` of the tenders are handed to the supervised mode
   (``add_supervised``, as ``yunshao screens --labels``), and the supervised score, the default score and
   the single screens are compared on the other tenders only.
@@ -28,6 +29,7 @@ import pandas as pd
 
 from yunshao.ocds.screens import SCREEN_COLUMNS, score_screens, screen_bids
 from yunshao.ocds.screens_metrics import auc, best_screen, screen_aucs
+from yunshao.ocds.screens_reference import CollusionScorer
 from yunshao.ocds.screens_supervised import add_supervised
 from yunshao.simulate.bid_markets import MARKETS, MarketSpec, simulate_market
 
@@ -41,7 +43,10 @@ def _aucs(frame: pd.DataFrame) -> dict[str, Any]:
     y = frame["collusive"].to_numpy()
     singles = screen_aucs(frame, y)
     name, best = best_screen(singles)
-    return {"screens": singles, "best_name": name, "best": best, "default": auc(y, frame["collusion_score"])}
+    out = {"screens": singles, "best_name": name, "best": best, "default": auc(y, frame["collusion_score"])}
+    if "fixed_score" in frame.columns:
+        out["fixed"] = auc(y, frame["fixed_score"])
+    return out
 
 
 def evaluate(spec: MarketSpec, seed: int, label_frac: float) -> dict[str, Any]:
@@ -49,11 +54,14 @@ def evaluate(spec: MarketSpec, seed: int, label_frac: float) -> dict[str, Any]:
     market = simulate_market(spec, seed)
     scored = score_screens(screen_bids(market.bids)).merge(market.truth, on="tender_id")
     scored = scored[scored["n_bids"] >= 2].reset_index(drop=True)
+    scorer = CollusionScorer().fit(scored)  # what score_screens did, to record whether it adapted
+    scored["fixed_score"] = scorer.fixed_score(scored)
     labelled = np.random.default_rng([seed, 7]).random(len(scored)) < label_frac
     verdicts = pd.Series(
         scored.loc[labelled, "collusive"].to_numpy(), index=pd.Index(scored.loc[labelled, "tender_id"], dtype="string")
     )
-    run = add_supervised(scored.drop(columns=["collusive", "ring"]), verdicts, market.bids, random_state=seed)
+    unlabelled = scored.drop(columns=["collusive", "ring", "fixed_score"])
+    run = add_supervised(unlabelled, verdicts, market.bids, random_state=seed)
     held = run.result.merge(market.truth, on="tender_id")
     held = held[~held["has_verdict"]]
     out_of_sample = _aucs(held)
@@ -67,6 +75,7 @@ def evaluate(spec: MarketSpec, seed: int, label_frac: float) -> dict[str, Any]:
         "all": _aucs(scored),
         "held_out": out_of_sample,
         "model": run.extras["model"].best_,
+        "adapted": scorer.mode_ == "adapted",
     }
 
 
@@ -90,8 +99,10 @@ def summarise(results: list[dict[str, Any]]) -> pd.DataFrame:
         row.update({c: _median([a["screens"][c] for a in every]) for c in SCREEN_COLUMNS})
         row["best_single"] = _median([a["best"] for a in every])
         row["best_name"] = max(set(names), key=names.count)
+        row["fixed"] = _median([a["fixed"] for a in every])
         row["default"] = _median([a["default"] for a in every])
         row["default_wins"] = sum(a["default"] >= a["best"] for a in every)
+        row["adapted"] = sum(r["adapted"] for r in runs)
         row["seeds"] = len(runs)
         row["held_best"] = _median([a["best"] for a in held])
         row["held_default"] = _median([a["default"] for a in held])
@@ -136,15 +147,16 @@ def render(table: pd.DataFrame, label_frac: float, seconds: float) -> str:
         f"(tenders with ≥ 2 bids). Left: every tender. Right: the {1 - label_frac:.0%} of tenders whose verdict "
         f"was not handed to the supervised mode ({label_frac:.0%} were). Run time {seconds:.0f} s.",
         "",
-        f"| market | tenders | collusive | bids/tender | {screens} | best single | default | default ≥ best "
-        "| held out: best single | default | supervised | supervised > both |",
-        "|---|" + "---:|" * (len(SCREEN_COLUMNS) + 10),
+        f"| market | tenders | collusive | bids/tender | {screens} | best single | fixed (old default) | default "
+        "| default ≥ best | adapted | held out: best single | default | supervised | supervised > both |",
+        "|---|" + "---:|" * (len(SCREEN_COLUMNS) + 12),
     ]
     for r in table.to_dict("records"):
         singles = " | ".join(f"{r[c]:.3f}" for c in SCREEN_COLUMNS)
         lines.append(
             f"| {r['market']} | {r['tenders']:.0f} | {r['collusive']:.0%} | {r['bids']:.1f} | {singles} "
-            f"| {r['best_single']:.3f} ({r['best_name']}) | **{r['default']:.3f}** | {r['default_wins']}/{r['seeds']} "
+            f"| {r['best_single']:.3f} ({r['best_name']}) | {r['fixed']:.3f} | **{r['default']:.3f}** "
+            f"| {r['default_wins']}/{r['seeds']} | {r['adapted']}/{r['seeds']} "
             f"| {r['held_best']:.3f} | {r['held_default']:.3f} | **{r['held_supervised']:.3f}** "
             f"| {r['supervised_wins']}/{r['seeds']} |"
         )
@@ -209,7 +221,8 @@ def main() -> None:
             held = result["held_out"]
             print(
                 f"{market} seed {seed}: best single {result['all']['best']:.3f} ({result['all']['best_name']}), "
-                f"default {result['all']['default']:.3f}; held out: supervised {held['supervised']:.3f} "
+                f"fixed {result['all']['fixed']:.3f}, default {result['all']['default']:.3f}; "
+                f"held out: supervised {held['supervised']:.3f} "
                 f"({result['model']})",
                 flush=True,
             )

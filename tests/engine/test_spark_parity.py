@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from yunshao.contract import load_dataset
+from yunshao.documents.stage import run_documents
 from yunshao.engine import connect, render_sql
 from yunshao.features import build_features
 from yunshao.features.files import load_feature_files
@@ -39,9 +40,10 @@ def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, o
     settings = Settings()
     con = connect()
     report = load_dataset(root / "ds", con)
-    features = build_features(con, settings, report.present_tables)
+    present, _ = run_documents(con, root / "ds", report.present_tables)  # as a run: the stage before the graph
+    features = build_features(con, settings, present)
     # the steps the rules read stay on the connection, so the mirror can ship them to Spark
-    rules = run_rules(con, settings, present_tables=report.present_tables, steps_ready=features.steps)
+    rules = run_rules(con, settings, present_tables=present, steps_ready=features.steps)
     spark = spark_session(app_name="yunshao-parity")
     yield SparkMirror(con, spark, root / "spark"), (features, rules), settings
     spark.stop()

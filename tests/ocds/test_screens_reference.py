@@ -1,4 +1,4 @@
-"""Missing-screen reasons, the numpy mirror of the screens SQL, and the default score's fixed reference."""
+"""Missing-screen reasons, the numpy mirror of the screens SQL, the fixed reference and when the score adapts."""
 
 import duckdb
 import numpy as np
@@ -8,7 +8,7 @@ from scipy import stats
 
 from yunshao.ocds.screens import SCREEN_COLUMNS, compute_screens, score_screens, screen_bids
 from yunshao.ocds.screens_defs import MIN_BIDS, screens_of_matrix
-from yunshao.ocds.screens_reference import COMPETITIVE_CV, SCREEN_WEIGHTS, CollusionScorer
+from yunshao.ocds.screens_reference import COMPETITIVE_CV, MIN_ADAPT_TENDERS, SCREEN_WEIGHTS, CollusionScorer
 
 
 def bids_frame(tenders):
@@ -61,13 +61,13 @@ def test_numpy_mirror_equals_sql(n):
 
 
 def test_honest_tenders_score_like_the_reference():
-    """Independent normal bids at the reference dispersion: each z ≈ N(0, 1), the score roughly uniform.
+    """Independent normal bids at the reference dispersion: each z ≈ N(0, 1), the fixed score roughly uniform.
 
     The combination is normalised to unit variance but is not exactly normal, hence the looser bound."""
     rng = np.random.default_rng(11)
     matrix = 1000 * (1 + COMPETITIVE_CV * rng.standard_normal((3000, 6)))
     screens = pd.DataFrame(screens_of_matrix(matrix)).assign(n_bids=6)
-    scorer = CollusionScorer().fit(screens)
+    scorer = CollusionScorer(adapt=False).fit(screens)
     z = scorer.screen_z(screens)
     assert z.mean().abs().max() < 0.08
     assert (z.std() - 1).abs().max() < 0.08
@@ -76,16 +76,45 @@ def test_honest_tenders_score_like_the_reference():
     assert stats.kstest(score, "uniform").statistic < 0.08
 
 
-def test_score_does_not_depend_on_the_other_tenders():
-    """A fixed reference: the same tender gets the same score whatever else is in the file."""
+def test_small_file_falls_back_to_the_fixed_score_whatever_else_it_holds():
+    """Below MIN_ADAPT_TENDERS tenders nothing is learnt: a tender's score does not depend on the others."""
     tender = {"x": [100.0, 103.0, 103.2, 103.5, 103.6]}
     honest = {f"h{i}": list(100 * (1 + 0.06 * np.random.default_rng(i).standard_normal(5))) for i in range(30)}
     rigged = {f"r{i}": [100.0, 104.0 + i / 100, 104.2, 104.3, 104.5] for i in range(30)}
     alone = score_screens(screen_bids(bids_frame(tender))).set_index("tender_id").loc["x", "collusion_score"]
     for others in (honest, rigged):
-        mixed = score_screens(screen_bids(bids_frame({**tender, **others}))).set_index("tender_id")
+        screens = screen_bids(bids_frame({**tender, **others}))
+        assert len(screens) < MIN_ADAPT_TENDERS
+        assert CollusionScorer().fit(screens).mode_ == "fixed"
+        mixed = score_screens(screens).set_index("tender_id")
         assert mixed.loc["x", "collusion_score"] == pytest.approx(alone)
     assert alone > 0.99
+
+
+def test_large_file_adapts_and_the_score_then_depends_on_the_file():
+    """From MIN_ADAPT_TENDERS tenders on, the score is learnt from the file (label-free): the traded property."""
+    rng = np.random.default_rng(5)
+    honest = {f"h{i:03d}": list(100 * (1 + 0.06 * rng.standard_normal(6))) for i in range(80)}
+    rigged = {f"r{i:03d}": list(100 * (1 + np.r_[0, 0.04 + 0.005 * rng.random(5)])) for i in range(40)}
+    screens = screen_bids(bids_frame({**honest, **rigged}))
+    scorer = CollusionScorer().fit(screens)
+    assert scorer.mode_ == "adapted", scorer.fallback_reason_
+    assert scorer.literature_side_ > 0
+    score = pd.Series(scorer.score_samples(screens), index=screens["tender_id"])
+    assert score.filter(like="r").min() > score.filter(like="h").median()
+    subset = screens[screens["tender_id"].str.startswith("r") | (screens["tender_id"] < "h040")]
+    refit = pd.Series(CollusionScorer().fit(subset).score_samples(subset), index=subset["tender_id"])
+    assert not np.allclose(refit.to_numpy(), score[refit.index].to_numpy())
+
+
+def test_adapted_score_ignores_row_order_and_is_deterministic():
+    rng = np.random.default_rng(6)
+    tenders = {f"t{i:03d}": list(100 * (1 + 0.05 * rng.standard_normal(int(rng.integers(2, 9))))) for i in range(90)}
+    screens = screen_bids(bids_frame(tenders))
+    first = pd.Series(CollusionScorer().fit(screens).score_samples(screens), index=screens["tender_id"])
+    shuffled = screens.sample(frac=1.0, random_state=1)
+    again = pd.Series(CollusionScorer().fit(shuffled).score_samples(shuffled), index=shuffled["tender_id"])
+    pd.testing.assert_series_equal(first, again[first.index], check_exact=False, rtol=1e-9)
 
 
 def test_score_moves_with_each_screen_in_the_literature_direction():
@@ -109,4 +138,14 @@ def test_score_moves_with_each_screen_in_the_literature_direction():
 def test_weights_favour_the_strongest_screens_and_params_are_sklearn_style():
     assert {c for c, w in SCREEN_WEIGHTS.items() if w == max(SCREEN_WEIGHTS.values())} == {"cv", "kurtosis", "rd"}
     params = CollusionScorer().get_params()
-    assert params == {"competitive_cv": COMPETITIVE_CV, "weights": None, "reference_size": 40_000, "random_state": 0}
+    assert params == {
+        "competitive_cv": COMPETITIVE_CV,
+        "weights": None,
+        "reference_size": 40_000,
+        "random_state": 0,
+        "adapt": True,
+        "min_tenders": MIN_ADAPT_TENDERS,
+        "min_share": 0.02,
+        "adapt_model": "adapted",
+        "adapt_iterations": 1,
+    }

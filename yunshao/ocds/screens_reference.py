@@ -34,9 +34,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import expit
 from sklearn.base import BaseEstimator
 
 from yunshao.ocds.screens_defs import COLLUSION_DIRECTIONS, SCREEN_COLUMNS, screens_of_matrix
+from yunshao.ocds.screens_mixture import (
+    MixtureFit,
+    fit_mixture,
+    literature_side,
+    log_likelihood_ratio,
+    pattern_groups,
+    regroup,
+    separate_log_likelihood_ratio,
+)
 
 # Competitive coefficient of variation of the bids of one tender. No published mean was found in the
 # sources this project could read (docs/screens.md, "Reference values"); 5 % is a round value on the
@@ -58,6 +68,13 @@ SCREEN_WEIGHTS: Mapping[str, float] = {
 }
 REFERENCE_TENDERS = 40_000  # Monte Carlo tenders per number of bids
 MAX_REFERENCE_BIDS = 60  # tenders with more bids are compared with tenders of this many
+# The adapted score (screens_mixture) needs enough tenders to learn a shift of seven means and a share:
+# below this many tenders with screens, or when the shifted component holds less than this share of
+# them, the fixed score is used (docs/screens.md, "The default collusion_score").
+MIN_ADAPT_TENDERS = 50
+MIN_ADAPT_SHARE = 0.02
+# EM steps of the adaptation: one step from the fixed score (docs/screens.md says why not the full EM).
+ADAPT_ITERATIONS = 1
 
 
 class ReferenceTable:
@@ -71,6 +88,10 @@ class ReferenceTable:
         z = np.column_stack([self.z(c, signed[c]) for c in SCREEN_COLUMNS if c in self.sorted])
         self.columns = [c for c in SCREEN_COLUMNS if c in self.sorted]
         self.correlation = np.corrcoef(z, rowvar=False) if len(self.columns) > 1 else np.ones((1, 1))
+        full = np.full((len(SCREEN_COLUMNS), len(SCREEN_COLUMNS)), np.nan)
+        idx = [SCREEN_COLUMNS.index(c) for c in self.columns]
+        full[np.ix_(idx, idx)] = self.correlation
+        self.full_correlation = full  # all seven screens, NaN where a screen is undefined for n bids
 
     def z(self, column: str, signed: np.ndarray) -> np.ndarray:
         """Φ⁻¹ of the mid-rank share of reference tenders below each signed value (NaN stays NaN)."""
@@ -99,11 +120,17 @@ def _frame(X: Any) -> pd.DataFrame:
 
 
 class CollusionScorer(BaseEstimator):
-    """Default collusion score per tender in [0, 1] against the fixed competitive reference.
+    """Default collusion score per tender in [0, 1]: the competitive reference, adapted to the file.
 
-    ``fit`` learns nothing from the tenders on purpose (scikit-learn convention kept so the scorer can
-    sit in a pipeline); the reference is fixed by ``competitive_cv``, ``weights``, ``reference_size``
-    and ``random_state``. ``screen_z`` gives the per-screen z-scores that explain a score.
+    Every screen of a tender becomes a z-score against the fixed competitive reference (``screen_z``).
+    With ``adapt`` (the default) ``fit`` then learns, without labels, how this file's collusive tenders
+    are shifted from the reference (``screens_mixture``: a component pinned to the reference and one
+    shifted by a free mean), and the score is the posterior of the shifted component. It falls back to
+    the fixed score Φ(Z) (``combined_z``: literature weights and directions) when the file has fewer
+    than ``min_tenders`` tenders with screens, when the shifted component takes less than
+    ``min_share`` of them, or when it does not lie on the collusive side of the reference along the
+    literature's combination (then it is not the rings the EM found but honest tenders that the
+    reference misfits). ``mode_`` says which was used; ``mixture_`` holds the fit.
     """
 
     def __init__(
@@ -112,22 +139,63 @@ class CollusionScorer(BaseEstimator):
         weights: Mapping[str, float] | None = None,
         reference_size: int = REFERENCE_TENDERS,
         random_state: int = 0,
+        adapt: bool = True,
+        min_tenders: int = MIN_ADAPT_TENDERS,
+        min_share: float = MIN_ADAPT_SHARE,
+        adapt_model: str = "adapted",
+        adapt_iterations: int = ADAPT_ITERATIONS,
     ) -> None:
+        self.adapt_model = adapt_model
+        self.adapt_iterations = adapt_iterations
         self.competitive_cv = competitive_cv
         self.weights = weights
         self.reference_size = reference_size
         self.random_state = random_state
+        self.adapt = adapt
+        self.min_tenders = min_tenders
+        self.min_share = min_share
 
     def fit(self, X: Any, y: Any = None) -> CollusionScorer:
+        """Learn the shift of the collusive component from the tenders of ``X`` (``y`` is ignored)."""
         frame = _frame(X)
         self.n_features_in_ = len(frame.columns)
         self.weights_ = dict(SCREEN_WEIGHTS if self.weights is None else self.weights)
+        self.mixture_: MixtureFit | None = None
+        self.mode_ = "fixed"
+        self.fallback_reason_ = "adaptation switched off" if not self.adapt else ""
+        if not self.adapt:
+            return self
+        z, n_bids = self._z_matrix(frame)
+        groups = pattern_groups(z, n_bids, self._correlation)
+        scored = int(sum(g.rows.size for g in groups))
+        if scored < self.min_tenders:
+            self.fallback_reason_ = f"{scored} tenders with screens, fewer than {self.min_tenders}"
+            return self
+        initial = np.nan_to_num(stats.norm.cdf(self.combined_z(frame)), nan=0.5)
+        fit = fit_mixture(z, groups, initial, model=self.adapt_model, max_iter=int(self.adapt_iterations))
+        reference = self._correlation(MAX_REFERENCE_BIDS)
+        side = literature_side(fit.mean - fit.base, self.weights_, SCREEN_COLUMNS, reference)
+        self.mixture_, self.literature_side_ = fit, side
+        if fit.share < self.min_share:
+            self.fallback_reason_ = f"collusive component holds {fit.share:.1%} of the tenders"
+        elif not side > 0:
+            self.fallback_reason_ = "learnt direction not on the collusive side of the literature's"
+        else:
+            self.mode_ = "adapted"
         return self
 
     def _table(self, n_bids: int) -> ReferenceTable:
         return reference_table(
             int(n_bids), float(self.competitive_cv), int(self.reference_size), int(self.random_state)
         )
+
+    def _correlation(self, n_bids: int) -> np.ndarray:
+        return self._table(n_bids).full_correlation
+
+    def _z_matrix(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        z = self.screen_z(frame).to_numpy(dtype="float64")
+        n_bids = frame["n_bids"].to_numpy(dtype="float64", na_value=np.nan)
+        return z, np.minimum(n_bids, MAX_REFERENCE_BIDS)
 
     def screen_z(self, X: Any) -> pd.DataFrame:
         """One-sided z-score of each screen against the reference for the tender's number of bids."""
@@ -143,7 +211,8 @@ class CollusionScorer(BaseEstimator):
         return out
 
     def combined_z(self, X: Any) -> np.ndarray:
-        """Weighted sum of the available z-scores over its standard deviation under the reference."""
+        """The fixed score's Z: weighted sum of the available z-scores over its standard deviation under the
+        reference (literature weights and directions; learns nothing from the file)."""
         frame = _frame(X)
         z = self.screen_z(frame)
         weights = getattr(self, "weights_", None) or dict(SCREEN_WEIGHTS if self.weights is None else self.weights)
@@ -164,6 +233,28 @@ class CollusionScorer(BaseEstimator):
             out[rows] = z.iloc[rows][columns].to_numpy() @ w / sd
         return out
 
-    def score_samples(self, X: Any) -> np.ndarray:
+    def fixed_score(self, X: Any) -> np.ndarray:
         """Φ(combined z), about the share of competitive reference tenders less collusion-like; NaN without screens."""
         return np.asarray(stats.norm.cdf(self.combined_z(X)), dtype="float64")
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log odds of the shifted (collusive) component when adapted, else the fixed Z; NaN without screens."""
+        frame = _frame(X)
+        if getattr(self, "mode_", "fixed") != "adapted" or self.mixture_ is None:
+            return self.combined_z(frame)
+        z, n_bids = self._z_matrix(frame)
+        groups = pattern_groups(z, n_bids, self._correlation)
+        fit = self.mixture_
+        prior = np.log(fit.share / (1 - fit.share))
+        if fit.covariance is not None and fit.base_covariance is not None:
+            llr = separate_log_likelihood_ratio(z, groups, fit.mean, fit.base, fit.covariance, fit.base_covariance)
+            return np.asarray(prior + llr)
+        if fit.covariance is not None:
+            groups = regroup(groups, fit.covariance)
+        return np.asarray(prior + log_likelihood_ratio(z, groups, fit.mean, fit.base))
+
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Posterior of the collusive component (adapted) or Φ(Z) (fixed), in [0, 1]; NaN without screens."""
+        if getattr(self, "mode_", "fixed") != "adapted":
+            return self.fixed_score(X)
+        return np.asarray(expit(self.decision_function(X)), dtype="float64")

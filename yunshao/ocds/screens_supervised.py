@@ -6,7 +6,8 @@ beat any single screen: it learns which screens this market's rings move, and wh
 assuming the literature's directions (a partial ring, whose outsiders' bids widen the spread, reverses
 the variance screens). The candidates, a logistic regression on the reference z-scores and LightGBM on
 the raw screens, are compared by cross-validated AUC, folds grouped by tender, together with the default
-score itself (a candidate that learns nothing, kept when the verdicts are too few to learn better); the
+score itself (a candidate that learns nothing, kept when the verdicts are too few to learn better; its
+log odds are also a feature of the others); the
 best is refitted on all verdicts. Tenders with a verdict get their out-of-fold score, so no tender is
 scored by a model that saw its verdict.
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import logit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -44,11 +45,21 @@ def bid_features(bids: pd.DataFrame) -> pd.DataFrame:
 
 
 def screen_features(X: pd.DataFrame) -> pd.DataFrame:
-    """The screens, their z-scores against the competitive reference, the default score's z and bid features."""
-    scorer = CollusionScorer().fit(X)
-    z = scorer.screen_z(X).add_prefix("z_")
+    """The screens, their z-scores against the competitive reference, the fixed score's Z, the default
+    ``collusion_score`` as log odds, and bid features.
+
+    The default score adapts to its file, so it is taken from ``X["collusion_score"]`` when present (as
+    ``score_screens`` computed it on the whole file); otherwise it is computed on ``X`` itself."""
+    fixed = CollusionScorer(adapt=False).fit(X)
+    z = fixed.screen_z(X).add_prefix("z_")
     out = pd.concat([X.loc[:, list(SCREEN_COLUMNS)].astype("float64"), z], axis=1)
-    out["collusion_z"] = scorer.combined_z(X)
+    out["collusion_z"] = fixed.combined_z(X)
+    if "collusion_score" in X.columns:
+        score = X["collusion_score"].to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        score = CollusionScorer().fit(X).score_samples(X)
+    out["collusion_score"] = score
+    out["collusion_logit"] = logit(np.clip(score, 1e-12, 1 - 1e-12))
     out["n_bids"] = X["n_bids"].astype("float64")
     for column in ("log_lowest_bid", "winner_rank"):
         out[column] = X[column].astype("float64") if column in X.columns else np.nan
@@ -57,7 +68,7 @@ def screen_features(X: pd.DataFrame) -> pd.DataFrame:
 
 def _logistic_matrix(features: pd.DataFrame) -> np.ndarray:
     """z-scores with missing as 0 (the reference median) plus a missing flag each, log bids and size."""
-    z = features[[c for c in features.columns if c.startswith("z_")] + ["collusion_z"]]
+    z = features[[c for c in features.columns if c.startswith("z_")] + ["collusion_z", "collusion_logit"]]
     flags = z.isna().astype("float64").add_suffix("_missing")
     extra = pd.DataFrame(
         {
@@ -107,7 +118,7 @@ class _Candidate(BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         if self.model_ is None:
-            p = np.nan_to_num(stats.norm.cdf(features["collusion_z"].to_numpy(dtype="float64")), nan=0.5)
+            p = np.nan_to_num(features["collusion_score"].to_numpy(dtype="float64"), nan=0.5)
             return np.column_stack([1.0 - p, p])
         return np.asarray(self.model_.predict_proba(self._matrix(features)))
 
