@@ -93,8 +93,9 @@ def split_county(sim: Path, root: Path, *, hold_share: float = 0.05, seed: int =
 
 def _avoided_projects(sim: Path, tables: dict[str, pd.DataFrame]) -> set[str]:
     """Projects neither held out nor changed: those that name or are named as parents (a project, or a
-    lease renewing another), those a malformed row names, and those with a row whose key the simulation repeated (which copy a load keeps, and which
-    it quarantines by file and row, depends on where the copies sit)."""
+    lease renewing another), those a malformed row names, and those with a row whose key the simulation
+    repeated (which copy a load keeps, and which it quarantines by file and row, depends on where the
+    copies sit)."""
     projects = tables["projects"]
     children = projects["parent_project_id"].notna()
     avoid = set(projects.loc[children, "parent_project_id"]) | set(projects.loc[children, "project_id"])
