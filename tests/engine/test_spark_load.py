@@ -123,7 +123,7 @@ def _retype_settlements(folder: Path) -> None:
         path.unlink()
     first = table.slice(0, 1).to_pylist()[0]
     bad = [
-        {**first, "audited_amount": 0.1},
+        {**first, "audited_amount": 0.1, "submitted_amount": 1200.5},  # a decimal with a trailing zero
         {**first, "project_id": "P9999999", "settled_at": pd.Timestamp("2024-03-01 09:00:00.120")},
         {**first, "project_id": table.column("project_id")[1].as_py(), "submitted_amount": -12345678.91},
     ]

@@ -329,11 +329,14 @@ def duckdb_text(sql: str, data_type: DataType) -> str:
 
 def _json_value(sql: str, data_type: DataType) -> str:
     """Spark SQL for the JSON DuckDB's ``to_json`` writes for one value: numbers as doubles in yyjson's
-    layout, dates and times as DuckDB's text, null as null; Spark's own JSON for text (its escapes are
-    DuckDB's), whole numbers and booleans."""
+    layout, decimals at their scale, dates and times as DuckDB's text, null as null; Spark's own JSON for
+    text (its escapes are DuckDB's), whole numbers and booleans."""
     from pyspark.sql import types as T
 
-    if isinstance(data_type, T.DoubleType | T.FloatType | T.DecimalType):
+    if isinstance(data_type, T.DecimalType):
+        # DuckDB writes a decimal's digits at its scale ('5831360.30'), not as a double
+        return f"coalesce(CAST({sql} AS STRING), 'null')"
+    if isinstance(data_type, T.DoubleType | T.FloatType):
         return f"coalesce({duckdb_double_text(f'CAST({sql} AS DOUBLE)', json=True)}, 'null')"
     if isinstance(data_type, T.DateType | T.TimestampType | T.TimestampNTZType):
         return f"coalesce(concat('\"', {duckdb_text(sql, data_type)}, '\"'), 'null')"

@@ -52,7 +52,7 @@ WITH pairs AS (
         max(score) AS doc_max_score,
         max(containment) AS doc_max_containment,
         max(longest_passage) AS doc_longest_passage,
-        sum(len(rare_tokens)) AS doc_rare_tokens
+        sum(array_length(rare_tokens)) AS doc_rare_tokens
     FROM doc_pairs
     GROUP BY tender_id
 ), links AS (
