@@ -73,7 +73,7 @@ def test_construction_prerequisites_are_seq_miss_pairs() -> None:
 
 
 def test_township_prerequisites() -> None:
-    pairs = {(d, n, q) for d, n, q, _ in domain_rows(shipped_domains())["domain_prerequisites"]}
+    pairs = {(d, n, q) for d, n, q, _, _ in domain_rows(shipped_domains())["domain_prerequisites"]}
     assert {p for p in pairs if p[0] == "housing"} == {
         ("housing", "H05", "H02"),
         ("housing", "H05", "H03"),
@@ -82,6 +82,10 @@ def test_township_prerequisites() -> None:
     }
     assert {p for p in pairs if p[0] == "finance"} == {("finance", "E04", "E03")}
     assert {p for p in pairs if p[0] == "assets"} == {("assets", "A04", "A01"), ("assets", "A04", "A02")}
+    # public notices are posted, not approved: a record of them is their proof; everything else needs approval
+    proofs = {(q, proof) for _, _, q, _, proof in domain_rows(shipped_domains())["domain_prerequisites"]}
+    assert {q for q, proof in proofs if proof == "record"} == {"H03", "F03"}
+    assert {proof for q, proof in proofs if q not in ("H03", "F03")} == {"approval"}
 
 
 def test_domain_nodes_agree_with_the_feature_node_table() -> None:

@@ -12,6 +12,7 @@ from tests.domains.test_user_domain import WETLAND, _events, _load
 from yunshao.domains.contract import activate
 from yunshao.domains.tables import DOMAIN_TABLES, create_declared_tables
 from yunshao.engine import render_sql
+from yunshao.features.files import STEPS_DIR
 from yunshao.rules.loader import load_rules
 from yunshao.settings import DomainSettings, Settings
 
@@ -35,10 +36,7 @@ def test_domain_tables_and_seq_prereq_agree_on_spark(tmp_path: Path) -> None:
         {"project_id": "W2", "domain": "wetland_permit", "budget_amount": 50_000.0},
     ]
     con, _ = _load(projects, [*_events("W1", ["W01", "W02", "W03"]), *_events("W2", ["W03"])])
-    con.execute(
-        "CREATE TEMP TABLE node_times AS SELECT project_id, node, "
-        "count(*) FILTER (WHERE action = 'approve') AS approvals FROM approvals GROUP BY ALL"
-    )
+    con.execute(f"CREATE TEMP TABLE node_times AS {(STEPS_DIR / 'node_times.sql').read_text(encoding='utf-8')}")
     from yunshao.engine.backend import DuckBackend
 
     create_declared_tables(DuckBackend(con), settings)

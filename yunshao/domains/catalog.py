@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -56,6 +57,10 @@ class Node(_Strict):
     #: where money, a beneficiary or a winner is decided: a post approving here answers for the outcome
     #: (training/posts.py weighs it fully, other nodes a quarter)
     decisive: bool = False
+    #: what shows the node was done when another node needs it: an ``approval`` (an approving post's
+    #: ``approve`` row), or a ``record`` for steps nobody approves — a public notice posted, an application
+    #: filed — where a submitted (or approved) row is the proof
+    proof: Literal["approval", "record"] = "approval"
 
     @field_validator("code")
     @classmethod

@@ -1,10 +1,10 @@
 """The active declarations as tables the SQL graph reads, on any engine.
 
 Feature files and rules join these instead of listing node codes: ``domain_nodes`` (legal order, stage,
-mandatory), ``domain_prerequisites`` (a node and a node that must be approved before it, with the
-threshold the budget must reach for the pair to apply), ``domain_approvers``, ``domain_thresholds``
-(declared defaults with the region's overrides) and ``domain_exemptions`` (project categories the
-prerequisites spare). They are intermediates of the run, like the steps: made as the run's temporary
+mandatory), ``domain_prerequisites`` (a node and a node that must be done before it, with the threshold
+the budget must reach for the pair to apply and what proves the needed node done), ``domain_approvers``,
+``domain_thresholds`` (declared defaults with the region's overrides) and ``domain_exemptions`` (project
+categories the prerequisites spare). They are intermediates of the run, like the steps: made as the run's temporary
 relations from literal rows, so DuckDB and Spark read the same thing and the store holds none of them.
 """
 
@@ -30,7 +30,13 @@ DOMAIN_TABLES: dict[str, dict[str, str]] = {
         "mandatory": "BOOLEAN",
         "tendering": "BOOLEAN",
     },
-    "domain_prerequisites": {"domain": "VARCHAR", "node": "VARCHAR", "needs": "VARCHAR", "min_amount": "DOUBLE"},
+    "domain_prerequisites": {
+        "domain": "VARCHAR",
+        "node": "VARCHAR",
+        "needs": "VARCHAR",
+        "min_amount": "DOUBLE",
+        "proof": "VARCHAR",
+    },
     "domain_approvers": {
         "domain": "VARCHAR",
         "node": "VARCHAR",
@@ -59,9 +65,10 @@ def domain_rows(
             rows["domain_nodes"].append(
                 (d.id, n.code, rank, n.zh, n.en, stage, not n.optional, stage == TENDERING_STAGE)
             )
+        proof = {n.code: n.proof for n in d.nodes}
         for node, need in d.needs():
             amount = values[(d.id, need.min_amount)] if need.min_amount else None
-            rows["domain_prerequisites"].append((d.id, node, need.node, amount))
+            rows["domain_prerequisites"].append((d.id, node, need.node, amount, proof[need.node]))
         for node, a in d.approvers.items():
             rows["domain_approvers"].append((d.id, node, a.unit_kind, a.head, a.post.zh, a.post.en))
         rows["domain_thresholds"].extend((d.id, name, values[(d.id, name)]) for name in d.thresholds)
