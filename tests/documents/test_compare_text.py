@@ -177,3 +177,19 @@ def test_background_combine_equals_background_of_all_texts() -> None:
     assert combined.token_df("条款") == 4
     with pytest.raises(ValueError):
         Background.combine([whole.excluding(texts[:1])])
+
+
+def test_short_plain_figures_are_chance_not_identity() -> None:
+    """Two price lists share a few short quantities by coincidence; a long figure or an odd form tells."""
+    background = Background.from_texts([filler(140 + n, 80) + "投标报价合计万元，工期天" for n in range(25)])
+    shared = "模板153.6项，工期120天，损耗3.5%，投标总报价2,654,806.20元，另计1.2.3.5万元。"
+    a = filler(150, 200) + shared + filler(151, 100)
+    b = filler(152, 200) + "钢筋153.6项，120天内完工，3.5%，报价2,654,806.20元，1.2.3.5万元。" + filler(153, 100)
+    pair = compare_tender([], [bidder("A", [a]), bidder("B", [b])], background).pairs[0]
+    assert sorted(pair.shared_rare_tokens) == ["1.2.3.5万元", "2,654,806.20元"]
+
+
+def test_a_number_with_thousands_separators_is_one_figure() -> None:
+    from yunshao.documents.tokens import figure_tokens
+
+    assert figure_tokens("报价2,654,806.20元,工期120天") == {"2,654,806.20元", "120天"}

@@ -10,7 +10,7 @@ from itertools import combinations
 
 from yunshao.documents.background import Background
 from yunshao.documents.shingles import shingle_hash
-from yunshao.documents.tokens import is_cjk_bigram
+from yunshao.documents.tokens import is_cjk_bigram, telling_figure
 
 MIN_FIGURE_CHARS = 4
 MAX_OCCURRENCES = 20
@@ -43,7 +43,7 @@ def rare_tokens(
             if is_cjk_bigram(t):
                 if not bigrams_ok or not _in_shared_context(t, texts[i], grams[j], k):
                     continue
-            elif len(t) < MIN_FIGURE_CHARS:
+            elif len(t) < MIN_FIGURE_CHARS or not telling_figure(t):
                 continue
             found.append(t)
         if found:

@@ -8,13 +8,27 @@ from __future__ import annotations
 import operator
 import re
 
-FIGURE = re.compile(r"[0-9a-z][0-9a-z.\-/%:_]*[0-9a-z%](?:万元|亿元|元|万|平方米|米|吨|天|日|个|项|台|套)?")
+UNITS = "万元|亿元|元|万|平方米|米|吨|天|日|个|项|台|套"
+#: a number with thousands separators ("2,654,806.20元") is one figure, not "2", "654" and "806.20元"
+FIGURE = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?:{UNITS})?|[0-9a-z][0-9a-z.\-/%:_]*[0-9a-z%](?:{UNITS})?")
+PLAIN_NUMBER = re.compile(rf"[\d,]+(?:\.\d+)?%?(?:{UNITS})?")
+#: digits from which two bidders writing the same plain number is unlikely to be chance
+MIN_FIGURE_DIGITS = 5
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def figure_tokens(text: str) -> set[str]:
     """Figures, codes and Latin words of a normalised text that contain at least one digit or are 4+ long."""
     return {t for t in FIGURE.findall(text) if any(c.isdigit() for c in t) or len(t) >= 4}
+
+
+def telling_figure(token: str) -> bool:
+    """Whether two unrelated bidders are unlikely to write ``token`` by chance: a plain number needs five
+    or more digits (a price list holds dozens of quantities like "153.6项", and two bids of one tender
+    share some of them by coincidence); a form no plain number has ("1.2.3.5万元", a code) always tells."""
+    if PLAIN_NUMBER.fullmatch(token) is None:
+        return True
+    return sum(c.isdigit() for c in token) >= MIN_FIGURE_DIGITS
 
 
 def cjk_bigrams(text: str) -> set[str]:
