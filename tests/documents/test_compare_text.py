@@ -193,3 +193,21 @@ def test_a_number_with_thousands_separators_is_one_figure() -> None:
     from yunshao.documents.tokens import figure_tokens
 
     assert figure_tokens("报价2,654,806.20元,工期120天") == {"2,654,806.20元", "120天"}
+
+
+def test_common_sentences_in_an_order_no_other_file_has_make_a_rare_passage() -> None:
+    """Each sentence of the shared section is in other tenders' files, but never in this order; the
+    windows spanning two sentences are nowhere else, so the passage is rare as a whole."""
+    sentences = [filler(200 + i, 30) for i in range(7)]
+    others = [filler(220 + n, 60) + sentences[n % 7] + filler(230 + n, 60) for n in range(14)]
+    background = Background.from_texts(others)
+    section = "".join(sentences)
+    a = filler(240, 100) + section + filler(241, 100)
+    b = filler(242, 100) + section + filler(243, 100)
+    pair = compare_tender([], [bidder("A", [a]), bidder("B", [b])], background).pairs[0]
+    top = pair.passages[0]
+    assert normalise(top.text).text == normalise(section).text
+    inside = 7 * (30 - 25 + 1)  # windows inside one sentence: each in 2 of the background files
+    spanning = (len(section) - 25 + 1) - inside
+    assert top.rarity == pytest.approx((spanning + inside / 3) / (len(section) - 25 + 1))
+    assert top.rarity > 0.5

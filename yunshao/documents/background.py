@@ -1,55 +1,84 @@
 """Document frequencies across the other tenders of a run: a passage or token that many unrelated files
 contain (a legal clause, a standard form) is boilerplate and weighs little; one no other file contains is
-the kind of identity the regulation calls abnormal."""
+the kind of identity the regulation calls abnormal.
+
+A passage's rarity is read from *windows* of ``WINDOW_GRAMS`` consecutive, non-overlapping k-grams
+(25 characters for k = 5), not from single k-grams: a passage stitched from common sentences in an order
+no other file has is still a passage no other file has, and only windows that span the sentences see
+that. Verbatim boilerplate has every window in other files and stays common.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from yunshao.documents.normalise import normalise
-from yunshao.documents.shingles import K, shingles
+from yunshao.documents.shingles import K, gram_hashes
 from yunshao.documents.tokens import tokens
+
+#: k-grams per window: 5 grams of 5 characters cover 25 characters, about one sentence.
+WINDOW_GRAMS = 5
+
+
+def windows(grams: Sequence[int], k: int = K) -> list[int]:
+    """A hash per window of ``WINDOW_GRAMS`` k-grams, back to back (k characters apart), at each position.
+
+    Built from the k-gram hashes (ints hash the same in every process), so no text is hashed twice.
+    """
+    span = (WINDOW_GRAMS - 1) * k
+    return [hash(tuple(grams[i : i + span + 1 : k])) for i in range(len(grams) - span)]
 
 
 class Background:
-    """Shingle and token document frequencies of a set of texts. Build it from the files of the run's
-    *other* tenders: the files being compared must not count towards their own frequency."""
+    """Shingle, window and token document frequencies of a set of texts. Build it from the files of the
+    run's *other* tenders: the files being compared must not count towards their own frequency."""
 
     def __init__(
-        self, shingle_df: Counter[int], token_df: Counter[str], n_docs: int, minus: Background | None = None
+        self,
+        shingle_df: Counter[int],
+        token_df: Counter[str],
+        n_docs: int,
+        minus: Background | None = None,
+        window_df: Counter[int] | None = None,
     ) -> None:
         self._shingle_df = shingle_df
+        self._window_df: Counter[int] = window_df if window_df is not None else Counter()
         self._token_df = token_df
         self._minus = minus
         self.n_docs: int = n_docs - (minus.n_docs if minus else 0)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], k: int = K) -> Background:
-        """Count, for each shingle and token, the number of ``texts`` that contain it (raw texts)."""
+        """Count, for each shingle, window and token, the number of ``texts`` that contain it (raw texts)."""
         shingle_df: Counter[int] = Counter()
+        window_df: Counter[int] = Counter()
         token_df: Counter[str] = Counter()
         n = 0
         for text in texts:
             norm = normalise(text).text
-            shingle_df.update(shingles(norm, k))
+            grams = gram_hashes(norm, k)
+            shingle_df.update(set(grams))
+            window_df.update(set(windows(grams, k)))
             token_df.update(tokens(norm))
             n += 1
-        return cls(shingle_df, token_df, n)
+        return cls(shingle_df, token_df, n, window_df=window_df)
 
     @classmethod
     def combine(cls, parts: Iterable[Background]) -> Background:
         """One background holding the texts of all ``parts`` (e.g. one per tender, built in workers)."""
         shingle_df: Counter[int] = Counter()
+        window_df: Counter[int] = Counter()
         token_df: Counter[str] = Counter()
         n = 0
         for part in parts:
             if part._minus is not None:
                 raise ValueError("combine backgrounds built from texts, not ones with texts excluded")
             shingle_df.update(part._shingle_df)
+            window_df.update(part._window_df)
             token_df.update(part._token_df)
             n += part.n_docs
-        return cls(shingle_df, token_df, n)
+        return cls(shingle_df, token_df, n, window_df=window_df)
 
     @classmethod
     def empty(cls) -> Background:
@@ -65,20 +94,28 @@ class Background:
     def without(self, part: Background) -> Background:
         """This background without ``part``, a background of some of the texts it was built from (a
         tender's own files, counted once already for ``combine``)."""
-        return Background(self._shingle_df, self._token_df, self.n_docs, part)
+        return Background(self._shingle_df, self._token_df, self.n_docs, part, self._window_df)
 
     def df(self, shingle: int) -> int:
         """The number of background texts that contain ``shingle``."""
         minus = self._minus.df(shingle) if self._minus else 0
         return max(0, self._shingle_df.get(shingle, 0) - minus)
 
+    def window_df(self, window: int) -> int:
+        """The number of background texts that contain ``window`` (a hash of ``windows``)."""
+        minus = self._minus.window_df(window) if self._minus else 0
+        return max(0, self._window_df.get(window, 0) - minus)
+
     def token_df(self, token: str) -> int:
         """The number of background texts that contain ``token``."""
         minus = self._minus.token_df(token) if self._minus else 0
         return max(0, self._token_df.get(token, 0) - minus)
 
-    def rarity(self, grams: Iterable[int]) -> float:
-        """Mean of 1 / (1 + df) over ``grams``: 1 for text no background file has, 0.5 or less for text one
-        or more background files have."""
-        values = [1.0 / (1 + self.df(g)) for g in grams]
+    def rarity(self, grams: Sequence[int], k: int = K) -> float:
+        """Mean of 1 / (1 + df) over the windows of a passage's consecutive k-gram hashes ``grams``: 1 when
+        no background file has any stretch of it, 0.5 or less when other files have all of it. A passage
+        too short for one window is judged by its k-grams."""
+        spans = windows(grams, k)
+        counts = [self.window_df(w) for w in spans] if spans else [self.df(g) for g in grams]
+        values = [1.0 / (1 + c) for c in counts]
         return sum(values) / len(values) if values else 1.0

@@ -194,7 +194,7 @@ def _passages(a: _Bidder, b: _Bidder, tender: _Tender, bg: Background, settings:
             for start_a, start_b, n in runs:
                 sa, ea = da.norm.span(start_a, start_a + n)
                 sb, eb = db.norm.span(start_b, start_b + n)
-                rarity = bg.rarity(da.grams[start_a : start_a + n - k + 1])
+                rarity = bg.rarity(da.grams[start_a : start_a + n - k + 1], k)
                 out.append(
                     Passage(
                         text=da.extracted.text[sa:ea],
