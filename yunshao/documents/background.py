@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 from yunshao.documents.normalise import normalise
 from yunshao.documents.shingles import K, gram_hashes
 from yunshao.documents.tokens import tokens
 
+_T = TypeVar("_T", int, str)
 #: k-grams per window: 5 grams of 5 characters cover 25 characters, about one sentence.
 WINDOW_GRAMS = 5
 
@@ -28,6 +31,60 @@ def windows(grams: Sequence[int], k: int = K) -> list[int]:
     """
     span = (WINDOW_GRAMS - 1) * k
     return [hash(tuple(grams[i : i + span + 1 : k])) for i in range(len(grams) - span)]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The only shingles, windows and tokens comparisons will ask a background about: those that two or
+    more bidders of some tender share (a shared passage, a shared rare token). A background that counts
+    nothing else holds a province's day of files in memory; counting every shingle of every file would
+    not (about 100 bytes per distinct shingle)."""
+
+    grams: frozenset[int]
+    windows: frozenset[int]
+    tokens: frozenset[str]
+
+    @classmethod
+    def shared(cls, bidders: Iterable[Iterable[str]], k: int = K) -> Wanted:
+        """What two or more of one tender's bidders (each given as the raw texts of its files) hold."""
+        grams: Counter[int] = Counter()
+        spans: Counter[int] = Counter()
+        toks: Counter[str] = Counter()
+        for texts in bidders:
+            held_grams: set[int] = set()
+            held_spans: set[int] = set()
+            held_toks: set[str] = set()
+            for text in texts:
+                g, w, t = _items(text, k)
+                held_grams |= g
+                held_spans |= w
+                held_toks |= t
+            grams.update(held_grams)
+            spans.update(held_spans)
+            toks.update(held_toks)
+        return cls(_twice(grams), _twice(spans), _twice(toks))
+
+    @classmethod
+    def union(cls, parts: Iterable[Wanted]) -> Wanted:
+        grams: set[int] = set()
+        spans: set[int] = set()
+        toks: set[str] = set()
+        for part in parts:
+            grams |= part.grams
+            spans |= part.windows
+            toks |= part.tokens
+        return cls(frozenset(grams), frozenset(spans), frozenset(toks))
+
+
+def _twice(counts: Counter[_T]) -> frozenset[_T]:
+    return frozenset(x for x, n in counts.items() if n >= 2)
+
+
+def _items(text: str, k: int) -> tuple[set[int], set[int], set[str]]:
+    """A raw text's shingles, windows and tokens, as a background counts them."""
+    norm = normalise(text).text
+    grams = gram_hashes(norm, k)
+    return set(grams), set(windows(grams, k)), tokens(norm)
 
 
 class Background:
@@ -49,18 +106,20 @@ class Background:
         self.n_docs: int = n_docs - (minus.n_docs if minus else 0)
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], k: int = K) -> Background:
-        """Count, for each shingle, window and token, the number of ``texts`` that contain it (raw texts)."""
+    def from_texts(cls, texts: Iterable[str], k: int = K, wanted: Wanted | None = None) -> Background:
+        """Count, for each shingle, window and token, the number of ``texts`` that contain it (raw texts);
+        with ``wanted``, only those (the others then read 0)."""
         shingle_df: Counter[int] = Counter()
         window_df: Counter[int] = Counter()
         token_df: Counter[str] = Counter()
         n = 0
         for text in texts:
-            norm = normalise(text).text
-            grams = gram_hashes(norm, k)
-            shingle_df.update(set(grams))
-            window_df.update(set(windows(grams, k)))
-            token_df.update(tokens(norm))
+            grams, spans, toks = _items(text, k)
+            if wanted is not None:
+                grams, spans, toks = grams & wanted.grams, spans & wanted.windows, toks & wanted.tokens
+            shingle_df.update(grams)
+            window_df.update(spans)
+            token_df.update(toks)
             n += 1
         return cls(shingle_df, token_df, n, window_df=window_df)
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
-from yunshao.documents.background import Background
+from yunshao.documents.background import Background, Wanted
 from yunshao.documents.compare import compare_tender
 from yunshao.documents.errors import DocumentError
 from yunshao.documents.extract import extract
@@ -195,10 +195,10 @@ def _compare_all(
     per_tender: dict[str, dict[str, list[Listed]]] = defaultdict(lambda: defaultdict(list))
     for r in ok:
         per_tender[r.tender_id][r.bid_id].append(r)
-    own = {
-        t: Background.from_texts(_text(extracted, r.path) for rows in bids.values() for r in rows)
-        for t, bids in per_tender.items()
-    }
+    texts = {t: [[_text(extracted, r.path) for r in rows] for rows in bids.values()] for t, bids in per_tender.items()}
+    # two passes: what some tender's bidders share, then only that counted across the run (memory)
+    wanted = Wanted.union(Wanted.shared(b) for b in texts.values())
+    own = {t: Background.from_texts((x for files in b for x in files), wanted=wanted) for t, b in texts.items()}
     whole = Background.combine(own.values())
     results: dict[str, TenderResult] = {}
     for i, (tender_id, bids) in enumerate(sorted(per_tender.items()), 1):
