@@ -3,11 +3,19 @@
 Generates N tenders × B bidders × K pages of synthetic text (seeded): Chinese for .docx and .txt, Latin
 for .pdf (the machine's DejaVu font has no CJK glyphs). Each tender has its own tender text that every
 bidder copies in part, the run shares a pool of legal boilerplate, and the first two bidders of each tender
-share copied passages and a typo. Extraction of each file type, the background (built from the whole run,
-each tender's own files then taken out) and ``compare_tender`` per tender are timed separately; each is
-repeated and the median printed, as files per second.
+share copied passages and a typo. Timed separately, each the median of ``--repeats``:
 
-    .venv/bin/python benchmarks/documents.py [--tenders 10] [--bidders 5] [--pages 5] [--repeats 3]
+- extraction of each file type, on ``--extract-files`` files per type (a rate per file: writing 30-page
+  files for a whole province's day would take longer than reading them);
+- the run's background as the stage builds it (what some tender's bidders share, then only that counted
+  across the run, each tender's own files then taken out), on every tender;
+- ``compare_tender`` on every tender (from the extracted text: comparison does not depend on the format);
+- the growth with bidders per tender (``--sweep``: bidders per tender at ``--sweep-tenders`` tenders).
+
+Peak memory is the process's maximum resident set size at the end.
+
+    .venv/bin/python benchmarks/documents.py [--tenders 1000] [--bidders 5] [--pages 30] [--repeats 3]
+        [--extract-files 50] [--sweep 5 10 20 40 80] [--sweep-tenders 10]
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import argparse
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -26,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from yunshao.documents import Background, BidderFiles, BidFile, Extracted, compare_tender, extract
+from yunshao.documents.background import Wanted
 
 CHARS_PER_PAGE = 1500
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -49,7 +59,7 @@ WORDS = [
 
 
 def hanzi(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice(HANZI) for _ in range(n))
+    return "".join(rng.choices(HANZI, k=n))
 
 
 def latin(rng: random.Random, n: int) -> str:
@@ -120,58 +130,85 @@ def main() -> None:
     parser.add_argument("--bidders", type=int, default=5)
     parser.add_argument("--pages", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--extract-files", type=int, default=20, help="files per type for the extraction rate")
+    parser.add_argument("--sweep", type=int, nargs="*", default=[], help="bidders per tender to compare at")
+    parser.add_argument("--sweep-tenders", type=int, default=10)
     args = parser.parse_args()
-    if min(args.tenders, args.bidders, args.pages, args.repeats) < 1:
+    if min(args.tenders, args.bidders, args.pages, args.repeats, args.extract_files, args.sweep_tenders) < 1:
         parser.error("every count must be at least 1")
-
+    print(f"{args.tenders} tenders × {args.bidders} bidders × {args.pages} pages of {CHARS_PER_PAGE} chars")
+    print(f"python {platform.python_version()}, {platform.machine()}, median of {args.repeats}\n")
+    print("| step | files | median s | files/s |")
+    print("|---|---:|---:|---:|")
     tenders = synthetic_tenders(args.tenders, args.bidders, args.pages)
+    time_extraction(tenders, args.extract_files, args.pages, args.repeats)
+    found = time_comparison(tenders, args.repeats)
+    print(f"\npairs scoring above 0.5: {found} (the {args.tenders} colluding pairs expected)")
+    print(f"peak RSS: {peak_rss_mib():,.0f} MiB")
+    if args.sweep:
+        print("\n| bidders per tender | files | compare s (median) | files/s | s per tender |")
+        print("|---:|---:|---:|---:|---:|")
+        for bidders in args.sweep:
+            sweep = synthetic_tenders(args.sweep_tenders, bidders, args.pages, seed=bidders)
+            seconds = timed(partial(compare_all, sweep, backgrounds(sweep)), args.repeats)
+            n_files = args.sweep_tenders * bidders
+            print(
+                f"| {bidders} | {n_files} | {seconds:.2f} | {n_files / seconds:.1f} | "
+                f"{seconds / args.sweep_tenders:.3f} |"
+            )
+
+
+def time_extraction(tenders: list[tuple[str, list[str]]], n_files: int, pages: int, repeats: int) -> None:
+    texts = [text for _, bids in tenders for text in bids][:n_files]
     rng = random.Random(11)
     with tempfile.TemporaryDirectory(prefix="yunshao-docs-bench-") as tmp:
         root = Path(tmp)
         files: dict[str, list[Path]] = {"docx": [], "pdf": [], "txt": []}
-        for t, (_, bids) in enumerate(tenders):
-            for b, text in enumerate(bids):
-                stem = root / f"t{t}_b{b}"
-                write_docx(stem.with_suffix(".docx"), text)
-                stem.with_suffix(".txt").write_bytes(text.encode("gb18030"))
-                write_pdf(stem.with_suffix(".pdf"), latin(rng, CHARS_PER_PAGE * args.pages), args.pages)
-                for kind in files:
-                    files[kind].append(stem.with_suffix(f".{kind}"))
-
-        print(f"{args.tenders} tenders × {args.bidders} bidders × {args.pages} pages of {CHARS_PER_PAGE} chars")
-        print(f"python {platform.python_version()}, {platform.machine()}, median of {args.repeats}\n")
-        print("| step | files | median s | files/s |")
-        print("|---|---:|---:|---:|")
+        for i, text in enumerate(texts):
+            stem = root / f"f{i}"
+            write_docx(stem.with_suffix(".docx"), text)
+            stem.with_suffix(".txt").write_bytes(text.encode("gb18030"))
+            write_pdf(stem.with_suffix(".pdf"), latin(rng, CHARS_PER_PAGE * pages), pages)
+            for kind in files:
+                files[kind].append(stem.with_suffix(f".{kind}"))
         for kind, paths in files.items():
-            seconds = timed(partial(extract_all, paths), args.repeats)
+            seconds = timed(partial(extract_all, paths), repeats)
             print(f"| extract .{kind} | {len(paths)} | {seconds:.3f} | {len(paths) / seconds:.1f} |")
 
-        extracted = [[extract(root / f"t{t}_b{b}.docx") for b in range(args.bidders)] for t in range(args.tenders)]
-        n_files = args.tenders * args.bidders
 
-        def backgrounds() -> list[Background]:
-            # one background for the run, each tender's own files taken out of it (a province's day)
-            whole = Background.from_texts(e.text for files_of_tender in extracted for e in files_of_tender)
-            return [whole.excluding(e.text for e in extracted[t]) for t in range(args.tenders)]
+def backgrounds(tenders: list[tuple[str, list[str]]]) -> list[Background]:
+    """As the stage builds them: what two bidders of some tender share, counted across the run, each
+    tender's own files then taken out."""
+    wanted = Wanted.union(Wanted.shared([text] for text in bids) for _, bids in tenders)
+    own = [Background.from_texts(bids, wanted=wanted) for _, bids in tenders]
+    whole = Background.combine(own)
+    return [whole.without(part) for part in own]
 
-        seconds = timed(backgrounds, args.repeats)
-        print(f"| background (run, minus each tender) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-        bgs = backgrounds()
 
-        def compare_all() -> int:
-            found = 0
-            for t, (tender, _) in enumerate(tenders):
-                bids = [
-                    BidderFiles(f"t{t}b{b}", f"c{b}", None, {}, [BidFile(f"d{t}_{b}", "technical", ex)])
-                    for b, ex in enumerate(extracted[t])
-                ]
-                result = compare_tender([Extracted.from_text(tender)], bids, bgs[t])
-                found += sum(1 for p in result.pairs if p.score > 0.5)
-            return found
+def compare_all(tenders: list[tuple[str, list[str]]], bgs: list[Background]) -> int:
+    found = 0
+    for t, (tender, bids) in enumerate(tenders):
+        files = [
+            BidderFiles(f"t{t}b{b}", f"c{b}", None, {}, [BidFile(f"d{t}_{b}", "technical", Extracted.from_text(x))])
+            for b, x in enumerate(bids)
+        ]
+        result = compare_tender([Extracted.from_text(tender)], files, bgs[t])
+        found += sum(1 for p in result.pairs if p.score > 0.5)
+    return found
 
-        seconds = timed(compare_all, args.repeats)
-        print(f"| compare_tender | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-        print(f"\npairs scoring above 0.5: {compare_all()} (the {args.tenders} colluding pairs expected)")
+
+def time_comparison(tenders: list[tuple[str, list[str]]], repeats: int) -> int:
+    n_files = sum(len(bids) for _, bids in tenders)
+    seconds = timed(partial(backgrounds, tenders), repeats)
+    print(f"| background (stage's way) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
+    bgs = backgrounds(tenders)
+    seconds = timed(partial(compare_all, tenders, bgs), repeats)
+    print(f"| compare_tender | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
+    return compare_all(tenders, bgs)
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -83,8 +83,9 @@ WHY = """
   the deceased, lease to a cadre's relative), but the yellow-only ones compete for the top 5 % with the
   red schemes of the works projects: invoice splitting and banquets on holidays rank low in yunshao's
   score while the plain classifier, told about a few of them, finds them; homestead area is a county's own
-  limit (the shipped 125 m² misfires where the county allows more, until its settings say so). In devzone
-  and oldtown the investigators rarely check township items, so the few outcomes teach little about them.
+  limit (the shipped 125 m² misfires where the county allows more, until its settings say so). Devzone
+  and oldtown investigate investment payouts and tendering (their profiles), and there yunshao ranks the
+  township favours to relatives low (fund_relative, housing_relative 0.00-0.30) where (b) finds them.
   Counties without the township items (the same seeds, simulator share set to 0) score as before the items
   were added: the drop against earlier reports is the harder county, not a change to the other domains.
 - **Never worse than its parts.** Met in all but the counties listed above with a negative gap (devzone):
