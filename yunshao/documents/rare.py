@@ -4,9 +4,8 @@ errors" are the hardest sign to explain innocently, so they weigh more than any 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence, Set
-from itertools import combinations
 
 from yunshao.documents.background import Background
 from yunshao.documents.shingles import shingle_hash
@@ -30,26 +29,26 @@ def rare_tokens(
     at least ``min_background_docs`` texts (a small one lacks ordinary words) and when one of the k-grams
     around it in i's normalised ``texts`` is also among j's ``grams``: the same error in the same place,
     not two unrelated uses of an uncommon word."""
-    holders: Counter[str] = Counter()
-    for held in tokens:
-        holders.update(held)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, held in enumerate(tokens):
+        for t in held:
+            holders[t].append(i)
     bigrams_ok = background.n_docs >= min_background_docs
-    out: dict[tuple[int, int], list[str]] = {}
-    for i, j in combinations(range(len(tokens)), 2):
-        found = []
-        for t in tokens[i] & tokens[j]:
-            if holders[t] != 2 or background.token_df(t) != 0:
+    out: dict[tuple[int, int], list[str]] = defaultdict(list)
+    # from each token to the one pair holding it, not over every pair: linear in the bidders' tokens
+    for t, who in holders.items():
+        if len(who) != 2 or background.token_df(t) != 0:
+            continue
+        i, j = who
+        if is_cjk_bigram(t):
+            if not bigrams_ok or not _in_shared_context(t, texts[i], grams[j], k):
                 continue
-            if is_cjk_bigram(t):
-                if not bigrams_ok or not _in_shared_context(t, texts[i], grams[j], k):
-                    continue
-            elif len(t) < MIN_FIGURE_CHARS or not telling_figure(t):
-                continue
-            found.append(t)
-        if found:
-            found.sort(key=lambda t: (is_cjk_bigram(t), -len(t), t))
-            out[(i, j)] = found[:limit]
-    return out
+        elif len(t) < MIN_FIGURE_CHARS or not telling_figure(t):
+            continue
+        out[(i, j)].append(t)
+    for found in out.values():
+        found.sort(key=lambda t: (is_cjk_bigram(t), -len(t), t))
+    return {pair: found[:limit] for pair, found in sorted(out.items())}
 
 
 def _in_shared_context(token: str, texts: Sequence[str], other_grams: Set[int], k: int) -> bool:
