@@ -7,15 +7,16 @@ share copied passages and a typo. Timed separately, each the median of ``--repea
 
 - extraction of each file type, on ``--extract-files`` files per type (a rate per file: writing 30-page
   files for a whole province's day would take longer than reading them);
-- the run's background as the stage builds it (what some tender's bidders share, then only that counted
-  across the run, each tender's own files then taken out), on every tender;
-- ``compare_tender`` on every tender (from the extracted text: comparison does not depend on the format);
+- the run's background as the stage builds it (``tender_backgrounds``: what some tender's bidders share
+  beyond their tender documents, then only that counted across the run), on every tender;
+- every tender compared against the others (``compare_tenders``, from the extracted text: comparison does
+  not depend on the format), over ``--workers`` processes as the stage runs it with the engine's threads;
 - the growth with bidders per tender (``--sweep``: bidders per tender at ``--sweep-tenders`` tenders).
 
 Peak memory is the process's maximum resident set size at the end.
 
     .venv/bin/python benchmarks/documents.py [--tenders 1000] [--bidders 5] [--pages 30] [--repeats 3]
-        [--extract-files 50] [--sweep 5 10 20 40 80] [--sweep-tenders 10]
+        [--extract-files 50] [--sweep 5 10 20 40 80] [--sweep-tenders 10] [--workers 2]
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from yunshao.documents import Background, BidderFiles, BidFile, Extracted, compare_tender, extract
-from yunshao.documents.background import Wanted
+from yunshao.documents import Background, BidderFiles, BidFile, Extracted, extract
+from yunshao.documents.tenders import Tender, compare_tenders, tender_backgrounds
 
 CHARS_PER_PAGE = 1500
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -133,16 +134,19 @@ def main() -> None:
     parser.add_argument("--extract-files", type=int, default=20, help="files per type for the extraction rate")
     parser.add_argument("--sweep", type=int, nargs="*", default=[], help="bidders per tender to compare at")
     parser.add_argument("--sweep-tenders", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, as the stage's engine threads")
     args = parser.parse_args()
     if min(args.tenders, args.bidders, args.pages, args.repeats, args.extract_files, args.sweep_tenders) < 1:
         parser.error("every count must be at least 1")
     print(f"{args.tenders} tenders × {args.bidders} bidders × {args.pages} pages of {CHARS_PER_PAGE} chars")
-    print(f"python {platform.python_version()}, {platform.machine()}, median of {args.repeats}\n")
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, median of {args.repeats}, {args.workers} workers\n"
+    )
     print("| step | files | median s | files/s |")
     print("|---|---:|---:|---:|")
     tenders = synthetic_tenders(args.tenders, args.bidders, args.pages)
     time_extraction(tenders, args.extract_files, args.pages, args.repeats)
-    found = time_comparison(tenders, args.repeats)
+    found = time_comparison(tenders, args.repeats, args.workers)
     print(f"\npairs scoring above 0.5: {found} (the {args.tenders} colluding pairs expected)")
     print(f"peak RSS: {peak_rss_mib():,.0f} MiB")
     if args.sweep:
@@ -150,7 +154,8 @@ def main() -> None:
         print("|---:|---:|---:|---:|---:|")
         for bidders in args.sweep:
             sweep = synthetic_tenders(args.sweep_tenders, bidders, args.pages, seed=bidders)
-            seconds = timed(partial(compare_all, sweep, backgrounds(sweep)), args.repeats)
+            run = as_run(sweep)
+            seconds = timed(partial(compare_all, run, tender_backgrounds(run, 1), 1), args.repeats)
             n_files = args.sweep_tenders * bidders
             print(
                 f"| {bidders} | {n_files} | {seconds:.2f} | {n_files / seconds:.1f} | "
@@ -176,35 +181,35 @@ def time_extraction(tenders: list[tuple[str, list[str]]], n_files: int, pages: i
             print(f"| extract .{kind} | {len(paths)} | {seconds:.3f} | {len(paths) / seconds:.1f} |")
 
 
-def backgrounds(tenders: list[tuple[str, list[str]]]) -> list[Background]:
-    """As the stage builds them: what two bidders of some tender share, counted across the run, each
-    tender's own files then taken out."""
-    wanted = Wanted.union(Wanted.shared([text] for text in bids) for _, bids in tenders)
-    own = [Background.from_texts(bids, wanted=wanted) for _, bids in tenders]
-    whole = Background.combine(own)
-    return [whole.without(part) for part in own]
+def as_run(tenders: list[tuple[str, list[str]]]) -> list[Tender]:
+    """The synthetic tenders as the stage hands them over: one technical file per bidder."""
+    return [
+        Tender(
+            f"t{t}",
+            [Extracted.from_text(tender)],
+            [
+                BidderFiles(f"t{t}b{b}", f"c{b}", None, {}, [BidFile(f"d{t}_{b}", "technical", Extracted.from_text(x))])
+                for b, x in enumerate(bids)
+            ],
+        )
+        for t, (tender, bids) in enumerate(tenders)
+    ]
 
 
-def compare_all(tenders: list[tuple[str, list[str]]], bgs: list[Background]) -> int:
-    found = 0
-    for t, (tender, bids) in enumerate(tenders):
-        files = [
-            BidderFiles(f"t{t}b{b}", f"c{b}", None, {}, [BidFile(f"d{t}_{b}", "technical", Extracted.from_text(x))])
-            for b, x in enumerate(bids)
-        ]
-        result = compare_tender([Extracted.from_text(tender)], files, bgs[t])
-        found += sum(1 for p in result.pairs if p.score > 0.5)
-    return found
+def compare_all(run: list[Tender], own: dict[str, Background], workers: int) -> int:
+    results = compare_tenders(run, workers=workers, own=own)
+    return sum(1 for result in results.values() for p in result.pairs if p.score > 0.5)
 
 
-def time_comparison(tenders: list[tuple[str, list[str]]], repeats: int) -> int:
+def time_comparison(tenders: list[tuple[str, list[str]]], repeats: int, workers: int) -> int:
     n_files = sum(len(bids) for _, bids in tenders)
-    seconds = timed(partial(backgrounds, tenders), repeats)
-    print(f"| background (stage's way) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-    bgs = backgrounds(tenders)
-    seconds = timed(partial(compare_all, tenders, bgs), repeats)
-    print(f"| compare_tender | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-    return compare_all(tenders, bgs)
+    run = as_run(tenders)
+    seconds = timed(partial(tender_backgrounds, run, workers), repeats)
+    print(f"| background (the stage's passes 1-2) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
+    own = tender_backgrounds(run, workers)
+    seconds = timed(partial(compare_all, run, own, workers), repeats)
+    print(f"| compare every tender (pass 3) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
+    return compare_all(run, own, workers)
 
 
 def peak_rss_mib() -> float:

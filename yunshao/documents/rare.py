@@ -29,17 +29,12 @@ def rare_tokens(
     at least ``min_background_docs`` texts (a small one lacks ordinary words) and when one of the k-grams
     around it in i's normalised ``texts`` is also among j's ``grams``: the same error in the same place,
     not two unrelated uses of an uncommon word."""
-    holders: dict[str, list[int]] = defaultdict(list)
-    for i, held in enumerate(tokens):
-        for t in held:
-            holders[t].append(i)
     bigrams_ok = background.n_docs >= min_background_docs
     out: dict[tuple[int, int], list[str]] = defaultdict(list)
     # from each token to the one pair holding it, not over every pair: linear in the bidders' tokens
-    for t, who in holders.items():
-        if len(who) != 2 or background.token_df(t) != 0:
+    for t, (i, j) in _held_twice(tokens).items():
+        if background.token_df(t) != 0:
             continue
-        i, j = who
         if is_cjk_bigram(t):
             if not bigrams_ok or not _in_shared_context(t, texts[i], grams[j], k):
                 continue
@@ -49,6 +44,24 @@ def rare_tokens(
     for found in out.values():
         found.sort(key=lambda t: (is_cjk_bigram(t), -len(t), t))
     return {pair: found[:limit] for pair, found in sorted(out.items())}
+
+
+def _held_twice(tokens: Sequence[Set[str]]) -> dict[str, tuple[int, int]]:
+    """Each token exactly two bidders hold, with the two (counted with C-level set algebra: a bidder
+    holds tens of thousands of tokens, few of them shared)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    more: set[str] = set()
+    for held in tokens:
+        more |= held & twice
+        twice |= held & seen
+        seen |= held
+    twice -= more
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, held in enumerate(tokens):
+        for t in twice & held:
+            holders[t].append(i)
+    return {t: (who[0], who[1]) for t, who in holders.items()}
 
 
 def _in_shared_context(token: str, texts: Sequence[str], other_grams: Set[int], k: int) -> bool:

@@ -19,13 +19,12 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
-from yunshao.documents.background import Background, Wanted
-from yunshao.documents.compare import compare_tender
 from yunshao.documents.errors import DocumentError
 from yunshao.documents.extract import extract
 from yunshao.documents.model import Extracted
 from yunshao.documents.records import BidderFiles, BidFile, CompareSettings, TenderResult
 from yunshao.documents.tables import DOC_TABLES, create_empty
+from yunshao.documents.tenders import as_tenders, compare_tenders
 
 Progress = Callable[[str], None]
 #: Files handed to one worker at a time: large enough to amortise the process hop, small enough to balance.
@@ -77,7 +76,8 @@ def run_documents(
     extracted = _extract_all(dataset, [r.path for r in listed], workers, progress)
     _quarantine_unreadable(con, listed, extracted, report)
     ok = [r for r in listed if isinstance(extracted[r.path], Extracted)]
-    results = _compare_all(ok, extracted, _tender_texts(con, dataset, extracted), _bidders(con), settings, progress)
+    documents = _tender_documents(con, dataset)
+    results = _compare_all(ok, extracted, documents, _bidders(con), settings, workers, progress)
     _write(con, ok, extracted, results, report)
     return present | set(DOC_TABLES), report
 
@@ -142,20 +142,18 @@ def _quarantine_unreadable(
         con.execute("DELETE FROM bid_documents WHERE document_id = ?", [row.document_id])
 
 
-def _tender_texts(
-    con: duckdb.DuckDBPyConnection, dataset: Path, extracted: dict[str, Extracted | DocumentError]
-) -> dict[str, list[str]]:
-    """The tender documents' text per tender (unreadable ones were quarantined by the loader's checks or
-    are skipped here: without them nothing is removed, which can only raise similarity)."""
-    texts: dict[str, list[str]] = defaultdict(list)
+def _tender_documents(con: duckdb.DuckDBPyConnection, dataset: Path) -> dict[str, list[Extracted]]:
+    """The tender documents per tender (unreadable ones were quarantined by the loader's checks or are
+    skipped here: without them nothing is removed, which can only raise similarity)."""
+    docs: dict[str, list[Extracted]] = defaultdict(list)
     if not _has_table(con, "tender_documents"):
-        return texts
+        return docs
     for tender_id, rel in con.execute("SELECT tender_id, path FROM tender_documents").fetchall():
         try:
-            texts[tender_id].append(extract(dataset / rel).text)
+            docs[tender_id].append(extract(dataset / rel))
         except DocumentError:
             continue
-    return texts
+    return docs
 
 
 def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict[str, str]]]:
@@ -187,22 +185,17 @@ def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict
 def _compare_all(
     ok: list[Listed],
     extracted: dict[str, Extracted | DocumentError],
-    tender_texts: dict[str, list[str]],
+    documents: dict[str, list[Extracted]],
     bidders: dict[str, tuple[str | None, dict[str, str]]],
     settings: CompareSettings | None,
+    workers: int | None,
     progress: Progress | None,
 ) -> dict[str, TenderResult]:
     per_tender: dict[str, dict[str, list[Listed]]] = defaultdict(lambda: defaultdict(list))
     for r in ok:
         per_tender[r.tender_id][r.bid_id].append(r)
-    texts = {t: [[_text(extracted, r.path) for r in rows] for rows in bids.values()] for t, bids in per_tender.items()}
-    # two passes: what some tender's bidders share, then only that counted across the run (memory)
-    wanted = Wanted.union(Wanted.shared(b) for b in texts.values())
-    own = {t: Background.from_texts((x for files in b for x in files), wanted=wanted) for t, b in texts.items()}
-    whole = Background.combine(own.values())
-    results: dict[str, TenderResult] = {}
-    for i, (tender_id, bids) in enumerate(sorted(per_tender.items()), 1):
-        files = [
+    files = {
+        tender_id: [
             BidderFiles(
                 bid_id=bid_id,
                 company_id=rows[0].company_id,
@@ -212,18 +205,9 @@ def _compare_all(
             )
             for bid_id, rows in sorted(bids.items())
         ]
-        if len(files) >= 2:
-            background = whole.without(own[tender_id])
-            results[tender_id] = compare_tender(
-                tender_texts.get(tender_id, []), files, background, settings or CompareSettings()
-            )
-        if progress and (i % 200 == 0 or i == len(per_tender)):
-            progress(f"tenders compared: {i:,} / {len(per_tender):,}")
-    return results
-
-
-def _text(extracted: dict[str, Extracted | DocumentError], path: str) -> str:
-    return _as_extracted(extracted[path]).text
+        for tender_id, bids in per_tender.items()
+    }
+    return compare_tenders(as_tenders(files, documents), settings, workers, progress)
 
 
 def _as_extracted(value: Extracted | DocumentError) -> Extracted:
