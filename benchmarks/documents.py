@@ -13,7 +13,7 @@ share copied passages and a typo. Timed separately, each the median of ``--repea
   not depend on the format), over ``--workers`` processes as the stage runs it with the engine's threads;
 - the growth with bidders per tender (``--sweep``: bidders per tender at ``--sweep-tenders`` tenders).
 
-Peak memory is the process's maximum resident set size at the end.
+Peak memory is the maximum resident set size of the process and of its largest worker, at the end.
 
     .venv/bin/python benchmarks/documents.py [--tenders 1000] [--bidders 5] [--pages 30] [--repeats 3]
         [--extract-files 50] [--sweep 5 10 20 40 80] [--sweep-tenders 10] [--workers 2]
@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from yunshao.documents import Background, BidderFiles, BidFile, Extracted, extract
-from yunshao.documents.tenders import Tender, compare_tenders, tender_backgrounds
+from yunshao.documents import BidderFiles, BidFile, Extracted, extract
+from yunshao.documents.tenders import RunBackground, Tender, compare_tenders, tender_backgrounds
 
 CHARS_PER_PAGE = 1500
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -148,7 +148,8 @@ def main() -> None:
     time_extraction(tenders, args.extract_files, args.pages, args.repeats)
     found = time_comparison(tenders, args.repeats, args.workers)
     print(f"\npairs scoring above 0.5: {found} (the {args.tenders} colluding pairs expected)")
-    print(f"peak RSS: {peak_rss_mib():,.0f} MiB")
+    own, worker = peak_rss_mib()
+    print(f"peak RSS: {own:,.0f} MiB, largest worker {worker:,.0f} MiB")
     if args.sweep:
         print("\n| bidders per tender | files | compare s (median) | files/s | s per tender |")
         print("|---:|---:|---:|---:|---:|")
@@ -196,8 +197,8 @@ def as_run(tenders: list[tuple[str, list[str]]]) -> list[Tender]:
     ]
 
 
-def compare_all(run: list[Tender], own: dict[str, Background], workers: int) -> int:
-    results = compare_tenders(run, workers=workers, own=own)
+def compare_all(run: list[Tender], background: RunBackground, workers: int) -> int:
+    results = compare_tenders(run, workers=workers, background=background)
     return sum(1 for result in results.values() for p in result.pairs if p.score > 0.5)
 
 
@@ -212,8 +213,10 @@ def time_comparison(tenders: list[tuple[str, list[str]]], repeats: int, workers:
     return compare_all(run, own, workers)
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib() -> tuple[float, float]:
+    """Peak resident set of this process and of the largest worker process (MiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -35,10 +35,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 YUNSHAO = str(Path(sys.executable).with_name("yunshao"))
 RULES = ("BID-DOC-META", "BID-DOC-TEXT", "BID-DOC-MIX", "BID-AGENT", "BID-BROKER")
-#: signal → (table the stage should hold it in, rule expected to fire on the tender)
+#: signal → (table the stage should hold it in, rule(s) expected to fire on the tender, " or " between)
 SIGNALS = {
     "shared_author": ("doc_meta_links (author / last_modified_by)", "BID-DOC-META"),
-    "shared_company_meta": ("doc_meta_links (company)", "BID-DOC-META"),
+    "shared_company_meta": ("doc_meta_links (company) or doc_mixups (company property)", "BID-DOC-META or BID-DOC-MIX"),
     "shared_passage": ("doc_passages", "BID-DOC-TEXT"),
     "same_price_structure": ("doc_pairs.same_price_structure", "BID-DOC-TEXT"),
     "same_pm_name": ("doc_shared_people", None),
@@ -79,10 +79,19 @@ def signal_recall(truth: pd.DataFrame, con: duckdb.DuckDBPyConnection, hits: dic
         _pair(a, b) for a, b in con.execute("SELECT bid_a, bid_b FROM doc_pairs WHERE same_price_structure").fetchall()
     }
     people = {_pair(a, b) for a, b in con.execute("SELECT DISTINCT bid_a, bid_b FROM doc_shared_people").fetchall()}
-    mix = {(str(a), str(b)) for a, b in con.execute("SELECT bid_id, named_bid_id FROM doc_mixups").fetchall()}
+    mix = {
+        (str(a), str(b))
+        for a, b in con.execute("SELECT bid_id, named_bid_id FROM doc_mixups WHERE place = 'text'").fetchall()
+    }
+    mix_property = {
+        (str(a), str(b))
+        for a, b in con.execute("SELECT bid_id, named_bid_id FROM doc_mixups WHERE place = 'company'").fetchall()
+    }
     found = {
         "shared_author": lambda r: _pair(r.bid_id, r.other_bid_id) in author,
-        "shared_company_meta": lambda r: _pair(r.bid_id, r.other_bid_id) in company,
+        "shared_company_meta": lambda r: (
+            _pair(r.bid_id, r.other_bid_id) in company or (str(r.bid_id), str(r.other_bid_id)) in mix_property
+        ),
         "shared_passage": lambda r: _pair(r.bid_id, r.other_bid_id) in passages,
         "same_price_structure": lambda r: _pair(r.bid_id, r.other_bid_id) in price,
         "same_pm_name": lambda r: _pair(r.bid_id, r.other_bid_id) in people,
@@ -96,7 +105,8 @@ def signal_recall(truth: pd.DataFrame, con: duckdb.DuckDBPyConnection, hits: dic
             sub = sub.drop_duplicates("tender_id")
         n = len(sub)
         in_table = sum(bool(found[signal](r)) for r in sub.itertuples()) if signal in found else None
-        fired = sum(str(t) in hits[rule] for t in sub["tender_id"]) if rule else None
+        warned = set().union(*(hits[r] for r in rule.split(" or "))) if rule else set()
+        fired = sum(str(t) in warned for t in sub["tender_id"]) if rule else None
         rows.append(
             {
                 "signal": signal,

@@ -81,6 +81,28 @@ def test_mixup_reports_original_position_and_ignores_names_in_tender() -> None:
     assert "华建 建设工程 有限公司" in m.snippet
 
 
+def test_a_file_property_naming_another_bidder_is_a_mixup(tmp_path: Path) -> None:
+    """B's .docx was saved with A's name in its company and author properties (made from A's file): mix-ups
+    with no position in the text; C's property names B. Values the tender's file carries are none."""
+    path = tmp_path / "b.docx"
+    make_docx(path, [filler(21, 80)], company="华建 建设工程有限公司", author="华建建设工程有限公司 张工")
+    bids = [
+        bidder("A", [filler(20, 80)], company_name="华建建设工程有限公司"),
+        bidder("B", {"B-docx": extract(path)}, company_name="远大路桥有限公司"),
+        bidder("C", {"C-0": Extracted.from_text(filler(22, 80), DocMeta(company="远大路桥有限公司"))}),
+    ]
+    mixups = compare_tender([], bids).mixups
+    assert [(m.bid_id, m.named_bid_id, m.place, m.start, m.end, m.snippet) for m in mixups] == [
+        ("B", "A", "company", None, None, "华建 建设工程有限公司"),
+        ("B", "A", "author", None, None, "华建建设工程有限公司 张工"),
+        ("C", "B", "company", None, None, "远大路桥有限公司"),
+    ]
+    tender = Extracted.from_text(
+        "招标文件", DocMeta(company="华建 建设工程有限公司", author="华建建设工程有限公司 张工")
+    )
+    assert compare_tender([tender], bids[:2]).mixups == []
+
+
 def test_parent_company_name_in_own_branch_name_is_not_a_mixup() -> None:
     bids = [
         bidder("A", [filler(1, 50)], company_name="华建集团有限公司"),

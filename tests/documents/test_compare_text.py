@@ -189,6 +189,34 @@ def test_short_plain_figures_are_chance_not_identity() -> None:
     assert sorted(pair.shared_rare_tokens) == ["1.2.3.5万元", "2,654,806.20元"]
 
 
+def test_a_bids_own_equal_price_is_not_an_identical_error() -> None:
+    """Two bids of the same declared price write the same total: that is BID-R40-4's evidence (read from the
+    bids table), not a figure one hand copied; the odd figure still tells."""
+    from dataclasses import replace
+
+    background = Background.from_texts([filler(140 + n, 80) + "投标报价合计万元" for n in range(25)])
+    a = filler(160, 200) + "投标总报价2,654,806.20元，另计1.2.3.5万元。" + filler(161, 100)
+    b = filler(162, 200) + "投标总价:2,654,806.20元，合265.48062万元，1.2.3.5万元。" + filler(163, 100)
+    priced = [replace(bidder("A", [a]), price=2654806.2), replace(bidder("B", [b]), price=2654806.2)]
+    assert compare_tender([], priced, background).pairs[0].shared_rare_tokens == ["1.2.3.5万元"]
+    other = [replace(bidder("A", [a]), price=2654806.2), replace(bidder("B", [b]), price=2654806.3)]
+    # B writing A's price while quoting another is no equal price: it stays evidence
+    assert "2,654,806.20元" in compare_tender([], other, background).pairs[0].shared_rare_tokens
+    assert (
+        "2,654,806.20元"
+        in compare_tender([], [bidder("A", [a]), bidder("B", [b])], background).pairs[0].shared_rare_tokens
+    )
+
+
+def test_amounts_are_recognised_in_yuan_and_wan_yuan() -> None:
+    from yunshao.documents.tokens import is_amount
+
+    assert is_amount("2,654,806.20元", 2654806.2) and is_amount("2654806.2", 2654806.2)
+    assert is_amount("265.48062万元", 2654806.2) and is_amount("0.0265480620亿元", 2654806.2)
+    assert not is_amount("2654806.21元", 2654806.2) and not is_amount("2654806.20元", None)
+    assert not is_amount("c30-2", 30.0) and not is_amount("1.2.3.5万元", 1.2)
+
+
 def test_a_number_with_thousands_separators_is_one_figure() -> None:
     from yunshao.documents.tokens import figure_tokens
 

@@ -90,7 +90,14 @@ def build_doc_store(folder: Path) -> Path:
         ],
     )
     _insert(con, "doc_meta_links", [("T1", "B1", "B2", "C1", "C2", "author", "王工")])
-    _insert(con, "doc_mixups", [("T1", "B2", "C2", "D2", "B1", "C1", 60, 65, "特此承诺：甲建设公司")])
+    _insert(
+        con,
+        "doc_mixups",
+        [
+            ("T1", "B2", "C2", "D2", "B1", "C1", 60, 65, "特此承诺：甲建设公司", "text"),
+            ("T1", "B2", "C2", "D2", "B1", "C1", None, None, "甲建设公司", "company"),
+        ],
+    )
     _insert(con, "doc_shared_people", [("T1", "B1", "B2", "PE3", "王五岳", "D1")])
     evidence = {  # as BID-DOC-TEXT's SQL writes it
         "tender_id": "T1", "bid_a": "B1", "bid_b": "B2", "company_a": "C1", "company_b": "C2", "jaccard": 0.31,
@@ -165,6 +172,7 @@ def test_page_shows_tender_bidders_links_meta_mixups_and_warnings(client: TestCl
         "<td>乙建设公司</td><td>D2</td><td>甲建设公司</td><td>60–65</td><td>特此承诺：甲建设公司</td>"
         in mixups.group(1)
     )
+    assert "<td>甲建设公司</td><td>文件属性: 单位</td><td>甲建设公司</td>" in mixups.group(1)
     assert 'id="warning-W9"' in page and "查什么" in page and "第四十条第（四）项" in page  # guide from the catalog
     assert "王五岳" in page  # an inspector may see names
 

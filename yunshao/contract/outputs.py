@@ -369,9 +369,10 @@ DOC_MIXUPS = Output(
         _col("document_id", "VARCHAR", "文件编号", "document id"),
         _col("named_bid_id", "VARCHAR", "被提及的投标", "bid of the bidder named"),
         _col("named_company_id", "VARCHAR", "文件中出现的其他投标人", "other bidder named"),
-        _col("start", "INTEGER", "起始字位置", "start (character)"),
+        _col("start", "INTEGER", "起始字位置（正文）", "start (character, in the text)"),
         _col("end", "INTEGER", "结束字位置（不含）", "end (exclusive)"),
-        _col("snippet", "VARCHAR", "上下文", "context"),
+        _col("snippet", "VARCHAR", "上下文或属性值", "context, or the property's value"),
+        _col("place", "VARCHAR", "位置：正文或文件属性名", "where: text, or the file property (company, author, …)"),
     ),
 )
 DOC_SHARED_PEOPLE = Output(

@@ -140,6 +140,17 @@ class Background:
             n += part.n_docs
         return cls(shingle_df, token_df, n, window_df=window_df)
 
+    def restricted(self, wanted: Wanted) -> Background:
+        """This background's counts of ``wanted``'s items only (what one tender's comparisons ask about)."""
+        if self._minus is not None:
+            raise ValueError("restrict backgrounds built from texts, not ones with texts excluded")
+        return Background(
+            Counter({g: n for g, n in self._shingle_df.items() if g in wanted.grams}),
+            Counter({t: n for t, n in self._token_df.items() if t in wanted.tokens}),
+            self.n_docs,
+            window_df=Counter({w: n for w, n in self._window_df.items() if w in wanted.windows}),
+        )
+
     @classmethod
     def empty(cls) -> Background:
         """No other tender: every passage is as rare as can be."""

@@ -4,13 +4,14 @@ metadata, mix-ups (one bid naming another bidder), shared people and identical p
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from yunshao.documents.background import Background
 from yunshao.documents.lsh import candidate_pairs
-from yunshao.documents.metadata import shared_values, tender_values
+from yunshao.documents.metadata import MIXUP_FIELDS, is_tender_value, shared_values, tender_values
 from yunshao.documents.model import Extracted
 from yunshao.documents.names import find_first, snippet
 from yunshao.documents.normalise import Normalised, normalise
@@ -29,7 +30,7 @@ from yunshao.documents.records import (
 )
 from yunshao.documents.score import pair_score
 from yunshao.documents.shingles import gram_hashes
-from yunshao.documents.tokens import tokens
+from yunshao.documents.tokens import is_amount, tokens
 
 
 @dataclass
@@ -75,7 +76,8 @@ def compare_tender(
     any evidence; metadata, mix-ups and people are checked for every pair."""
     tender = _tender(tender_texts, settings)
     bg = background if background is not None else Background.empty()
-    prepared = [_bidder(b, tender, settings) for b in bidders]
+    equal = _equal_prices(bidders)
+    prepared = [_bidder(b, tender, equal, settings) for b in bidders]
     rare = rare_tokens(
         [p.tokens for p in prepared],
         [[d.norm.text for d in p.docs] for p in prepared],
@@ -125,7 +127,14 @@ def _tender(items: Sequence[str | Extracted], settings: CompareSettings) -> _Ten
     )
 
 
-def _bidder(bid: BidderFiles, tender: _Tender, settings: CompareSettings) -> _Bidder:
+def _equal_prices(bidders: Sequence[BidderFiles]) -> list[float]:
+    """Prices two or more bids declare: the figures writing them are BID-R40-4's evidence (read from the
+    bids table), not an identical error of one hand, and would otherwise count the same fact twice."""
+    counts = Counter(b.price for b in bidders if b.price is not None)
+    return [price for price, n in counts.items() if n >= 2]
+
+
+def _bidder(bid: BidderFiles, tender: _Tender, equal_prices: list[float], settings: CompareSettings) -> _Bidder:
     docs = []
     for f in bid.files:
         norm = normalise(f.extracted.text)
@@ -135,7 +144,8 @@ def _bidder(bid: BidderFiles, tender: _Tender, settings: CompareSettings) -> _Bi
         bid=bid,
         docs=docs,
         shingles={g for d in docs for g in d.grams} - tender.shingles,
-        tokens={t for d in docs for t in tokens(d.norm.text)} - tender.tokens,
+        tokens={t for d in docs for t in tokens(d.norm.text) if not any(is_amount(t, p) for p in equal_prices)}
+        - tender.tokens,
         price=structure(price_tables, tender.table_keys),
     )
 
@@ -236,20 +246,27 @@ def _mixups(bidders: list[_Bidder], tender: _Tender, settings: CompareSettings) 
             if len(name) < settings.min_company_name_chars or tender.mentions(name) or (own and name in own):
                 continue
             for doc in x.docs:
+                named = Mixup(x.bid.bid_id, doc.document_id, y.bid.bid_id, y.bid.company_id, None, None, "")
                 span = find_first(doc.norm, name)
                 if span:
-                    out.append(
-                        Mixup(
-                            bid_id=x.bid.bid_id,
-                            document_id=doc.document_id,
-                            named_bid_id=y.bid.bid_id,
-                            named_company_id=y.bid.company_id,
-                            start=span[0],
-                            end=span[1],
-                            snippet=snippet(doc.extracted.text, *span, settings.snippet_chars),
-                        )
-                    )
+                    text = snippet(doc.extracted.text, *span, settings.snippet_chars)
+                    out.append(replace(named, start=span[0], end=span[1], snippet=text))
+                in_properties = _properties_naming(doc, name, tender.meta)
+                out.extend(replace(named, snippet=value, place=f) for f, value in in_properties)
     return out
+
+
+def _properties_naming(doc: _Doc, name: str, tender_meta: set[str]) -> list[tuple[str, str]]:
+    """The file properties (company, author, last editor) that hold ``name``: a file whose properties
+    name another bidder was saved on that bidder's computer or copied from its file (unless the tender
+    documents carry the same value: the agency's template)."""
+    meta = doc.extracted.meta
+    found = []
+    for field in MIXUP_FIELDS:
+        value = getattr(meta, field)
+        if value and name in normalise(value).text and not is_tender_value(value, tender_meta):
+            found.append((field, value))
+    return found
 
 
 def _shared_people(bidders: list[_Bidder], tender: _Tender, settings: CompareSettings) -> list[SharedPerson]:

@@ -58,6 +58,8 @@ GENERIC_META_VALUES = frozenset(
 
 PERSON_FIELDS = ("author", "last_modified_by")
 OTHER_FIELDS = ("company", "template")
+#: properties in which another bidder's name is a mix-up (Article 40 (5)), not a shared value
+MIXUP_FIELDS = ("company", "author", "last_modified_by")
 
 
 def _key(value: str | None) -> str:
@@ -94,6 +96,11 @@ def tender_values(metas: Iterable[DocMeta]) -> set[str]:
         for name in (*PERSON_FIELDS, *OTHER_FIELDS, "application")
         if getattr(meta, name)
     }
+
+
+def is_tender_value(value: str, tender: set[str]) -> bool:
+    """Whether ``value`` is among the tender documents' metadata values (``tender_values``)."""
+    return _key(value) in tender
 
 
 def shared_values(a: Sequence[DocMeta], b: Sequence[DocMeta], excluded: set[str]) -> list[tuple[str, str]]:

@@ -20,13 +20,15 @@ class BidFile:
 
 @dataclass(frozen=True)
 class BidderFiles:
-    """A bid, its company, the people it declared (person_id -> name) and its files."""
+    """A bid, its company, the people it declared (person_id -> name), its files and its declared price
+    (a figure writing a price two bids declare is no identical error: equal prices are BID-R40-4's)."""
 
     bid_id: str
     company_id: str
     company_name: str | None
     people: Mapping[str, str]
     files: Sequence[BidFile]
+    price: float | None = None
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,17 @@ class MetaLink:
 
 @dataclass(frozen=True)
 class Mixup:
-    """Bid ``bid_id``'s file ``document_id`` names another bidder's company at ``[start, end)``."""
+    """Bid ``bid_id``'s file ``document_id`` names another bidder's company: in its text at ``[start, end)``
+    (``place`` "text"), or in a file property (``place`` the property, e.g. "company"; no position)."""
 
     bid_id: str
     document_id: str
     named_bid_id: str
     named_company_id: str
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     snippet: str
+    place: str = "text"
 
 
 @dataclass(frozen=True)

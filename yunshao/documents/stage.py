@@ -156,8 +156,17 @@ def _tender_documents(con: duckdb.DuckDBPyConnection, dataset: Path) -> dict[str
     return docs
 
 
-def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict[str, str]]]:
-    """Per bid: the company's name and the people the bid declared (project manager, leads, legal rep)."""
+class _Declared(NamedTuple):
+    """What a bid declares outside its files: its company's name, its people and its price."""
+
+    company_name: str | None
+    people: dict[str, str]
+    price: float | None
+
+
+def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, _Declared]:
+    """Per bid: the company's name, the people the bid declared (project manager, leads, legal rep) and
+    its price."""
     rows = con.execute(
         """
         WITH named AS (
@@ -166,7 +175,7 @@ def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict
             FROM bids b LEFT JOIN companies c USING (company_id)
             WHERE b.bid_id IN (SELECT bid_id FROM bid_documents)
         )
-        SELECT b.bid_id, c.name, n.person_id, p.name
+        SELECT b.bid_id, c.name, b.price::DOUBLE, n.person_id, p.name
         FROM bids b
         LEFT JOIN companies c USING (company_id)
         LEFT JOIN named n ON n.bid_id = b.bid_id
@@ -174,11 +183,11 @@ def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, dict
         WHERE b.bid_id IN (SELECT bid_id FROM bid_documents)
         """
     ).fetchall()
-    out: dict[str, tuple[str | None, dict[str, str]]] = {}
-    for bid_id, company_name, person_id, person_name in rows:
-        _, people = out.setdefault(bid_id, (company_name, {}))
+    out: dict[str, _Declared] = {}
+    for bid_id, company_name, price, person_id, person_name in rows:
+        declared = out.setdefault(bid_id, _Declared(company_name, {}, price))
         if person_id and person_name:
-            people[person_id] = person_name
+            declared.people[person_id] = person_name
     return out
 
 
@@ -186,7 +195,7 @@ def _compare_all(
     ok: list[Listed],
     extracted: dict[str, Extracted | DocumentError],
     documents: dict[str, list[Extracted]],
-    bidders: dict[str, tuple[str | None, dict[str, str]]],
+    bidders: dict[str, _Declared],
     settings: CompareSettings | None,
     workers: int | None,
     progress: Progress | None,
@@ -199,9 +208,10 @@ def _compare_all(
             BidderFiles(
                 bid_id=bid_id,
                 company_id=rows[0].company_id,
-                company_name=bidders.get(bid_id, (None, {}))[0],
-                people=bidders.get(bid_id, (None, {}))[1],
+                company_name=(declared := bidders.get(bid_id, _Declared(None, {}, None))).company_name,
+                people=declared.people,
                 files=[BidFile(r.document_id, r.kind, _as_extracted(extracted[r.path])) for r in rows],
+                price=declared.price,
             )
             for bid_id, rows in sorted(bids.items())
         ]
@@ -266,7 +276,7 @@ def _result_rows(
     for mix in res.mixups:
         rows["doc_mixups"].append(
             (tender_id, mix.bid_id, company[mix.bid_id], mix.document_id, mix.named_bid_id, mix.named_company_id,
-             mix.start, mix.end, mix.snippet)
+             mix.start, mix.end, mix.snippet, mix.place)
         )  # fmt: skip
     for person in res.shared_people:
         rows["doc_shared_people"].append(

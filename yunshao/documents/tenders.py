@@ -40,21 +40,30 @@ class Tender:
         return [[f.extracted.text for f in b.files] for b in self.bidders]
 
 
+@dataclass(frozen=True)
+class RunBackground:
+    """The run's background (``whole``) and, per tender, its own files' counts of what its bidders share
+    (``own``): a comparison asks only about those, so that is all ``whole.without`` needs to subtract.
+    Keeping each tender's counts of everything any tender shares instead held 10 GiB for 5,000 files."""
+
+    whole: Background
+    own: Mapping[str, Background]
+
+
 def compare_tenders(
     tenders: Sequence[Tender],
     settings: CompareSettings | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    own: Mapping[str, Background] | None = None,
+    background: RunBackground | None = None,
 ) -> dict[str, TenderResult]:
-    """Every tender with two or more bidders compared against the run's other tenders' files (``own``:
-    the tenders' backgrounds when already built by ``tender_backgrounds``)."""
+    """Every tender with two or more bidders compared against the run's other tenders' files
+    (``background``: when already built by ``tender_backgrounds``)."""
     settings = settings or CompareSettings()
-    own = own if own is not None else tender_backgrounds(tenders, workers, settings.shingle_k)
-    whole = Background.combine(own.values())
-    jobs = [(t, own[t.tender_id], settings) for t in tenders if len(t.bidders) >= 2]
+    bg = background if background is not None else tender_backgrounds(tenders, workers, settings.shingle_k)
+    jobs = [(t, bg.own[t.tender_id], settings) for t in tenders if len(t.bidders) >= 2]
     results: dict[str, TenderResult] = {}
-    with _pool(workers, len(jobs), {"whole": whole}) as run:
+    with _pool(workers, len(jobs), {"whole": bg.whole}) as run:
         for i, (job, result) in enumerate(zip(jobs, run(_compare, jobs), strict=True), 1):
             results[job[0].tender_id] = result
             if progress and (i % 200 == 0 or i == len(jobs)):
@@ -62,22 +71,33 @@ def compare_tenders(
     return results
 
 
-def tender_backgrounds(tenders: Sequence[Tender], workers: int | None = None, k: int = 5) -> dict[str, Background]:
-    """Each tender's own background: its files' counts of what some tender's bidders share. The run's
-    background is their ``combine``; a tender compares against it ``without`` its own."""
+def tender_backgrounds(tenders: Sequence[Tender], workers: int | None = None, k: int = 5) -> RunBackground:
+    """Pass 1: what each tender's bidders share; pass 2: each tender's files counted for what any tender
+    shares (summed into the run's background as they arrive) and for what its own bidders share (kept)."""
     with _pool(workers, len(tenders), {"k": k}) as run:
-        wanted = Wanted.union(run(_shared, tenders))
+        shared = list(run(_shared, tenders))
+    wanted = Wanted.union(shared)
+    own: dict[str, Background] = {}
+
+    def parts(results: Iterable[tuple[Background, Background]]) -> Iterator[Background]:
+        for tender, (counted, kept) in zip(tenders, results, strict=True):
+            own[tender.tender_id] = kept
+            yield counted
+
     with _pool(workers, len(tenders), {"k": k, "wanted": wanted}) as run:
-        return {t.tender_id: bg for t, bg in zip(tenders, run(_own, tenders), strict=True)}
+        whole = Background.combine(parts(run(_own, zip(tenders, shared, strict=True))))
+    return RunBackground(whole, own)
 
 
 def _shared(tender: Tender) -> Wanted:
     return Wanted.shared(tender.bidder_texts(), _WORKER["k"], minus=[d.text for d in tender.documents])
 
 
-def _own(tender: Tender) -> Background:
+def _own(job: tuple[Tender, Wanted]) -> tuple[Background, Background]:
+    tender, shared = job
     texts = (x for files in tender.bidder_texts() for x in files)
-    return Background.from_texts(texts, _WORKER["k"], wanted=_WORKER["wanted"])
+    counted = Background.from_texts(texts, _WORKER["k"], wanted=_WORKER["wanted"])
+    return counted, counted.restricted(shared)
 
 
 def _compare(job: tuple[Tender, Background, CompareSettings]) -> TenderResult:

@@ -31,6 +31,24 @@ def telling_figure(token: str) -> bool:
     return sum(c.isdigit() for c in token) >= MIN_FIGURE_DIGITS
 
 
+_SCALE = {"万元": 1e4, "万": 1e4, "亿元": 1e8}
+_VALUE = re.compile(r"([\d,]+(?:\.\d+)?)(万元|亿元|元|万)?")
+
+
+def is_amount(token: str, amount: float | None) -> bool:
+    """Whether ``token`` writes ``amount`` (yuan, to the fen): "2,654,806.20元", "2654806.2", "265.48062万元"."""
+    if amount is None or not token[:1].isdigit():
+        return False
+    found = _VALUE.fullmatch(token)
+    if found is None:
+        return False
+    try:
+        value = float(found.group(1).replace(",", "")) * _SCALE.get(found.group(2) or "", 1.0)
+    except ValueError:
+        return False
+    return abs(value - amount) < 0.005
+
+
 def cjk_bigrams(text: str) -> set[str]:
     """Every pair of adjacent Chinese characters in a normalised text."""
     out: set[str] = set()

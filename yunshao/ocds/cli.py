@@ -145,7 +145,8 @@ def screens(
 ) -> None:
     """Bid-rigging screens, missing reasons and collusion scores per tender / 围标串标筛查与串通分数.
 
-    Default collusion_score: each tender against fixed competitive reference values (docs/screens.md).
+    Default collusion_score: each tender against fixed competitive reference values, then adapted to the
+    file by one label-free mixture step from 50 tenders on (docs/screens.md).
 
     With --labels a classifier learns from past verdicts and scores every tender / 从历史判定学习并评分."""
     from yunshao.ocds.screens import ScreenInputError, screen_file  # scikit-learn: loaded only when used

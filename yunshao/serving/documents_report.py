@@ -56,10 +56,7 @@ def docx_bytes(detail: dict[str, Any], lang: str) -> bytes:
             doc,
             t["doc_mixups"],
             [t["doc_company"], t["doc_document"], t["doc_named_company"], t["doc_position"], t["doc_snippet"]],
-            [
-                [m["name"], m["document_id"], m["named"], f"{m['start']}–{m['end']}", m["snippet"]]
-                for m in detail["mixups"]
-            ],
+            [[m["name"], m["document_id"], m["named"], _mixup_place(m, t), m["snippet"]] for m in detail["mixups"]],
             t,
         )
         _table(
@@ -189,3 +186,11 @@ def _rule_guides(doc: DocxDocument, detail: dict[str, Any], t: dict[str, str]) -
         doc.add_paragraph(f"{t['doc_guide_rule_out']}:")
         for item in g["rule_out"]:
             doc.add_paragraph(item, style="List Number")
+
+
+def _mixup_place(mixup: dict[str, Any], t: dict[str, str]) -> str:
+    """Where the other bidder is named: a span of the text, or a file property."""
+    place = mixup.get("place") or "text"
+    if place == "text":
+        return f"{mixup['start']}–{mixup['end']}"
+    return f"{t['doc_property']}: {t.get(f'doc_field_{place}', place)}"

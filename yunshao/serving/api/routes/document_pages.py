@@ -35,7 +35,7 @@ from yunshao.serving.store import Store, parse_json
 router = APIRouter(include_in_schema=False)
 Id = Annotated[str, PathParam(min_length=1, max_length=200)]
 #: The rules whose warnings on a tender come from its bid files (or from who handled the bids).
-DOC_RULES = ("BID-DOC-TEXT", "BID-DOC-MIX", "BID-DOC-META", "BID-AGENT", "BID-BROKER")
+DOC_RULES = ("BID-DOC-TEXT", "BID-DOC-MIX", "BID-DOC-META", "BID-DOC-PM", "BID-AGENT", "BID-BROKER")
 #: Characters of the file shown on each side of a passage: enough to read the sentence it sits in.
 WINDOW = 160
 #: Passages listed per pair (the stage ranks them by length and rarity; the first few carry the case).
