@@ -34,14 +34,14 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 YUNSHAO = str(Path(sys.executable).with_name("yunshao"))
-RULES = ("BID-DOC-META", "BID-DOC-TEXT", "BID-DOC-MIX", "BID-AGENT", "BID-BROKER")
+RULES = ("BID-DOC-META", "BID-DOC-TEXT", "BID-DOC-MIX", "BID-DOC-PM", "BID-AGENT", "BID-BROKER")
 #: signal → (table the stage should hold it in, rule(s) expected to fire on the tender, " or " between)
 SIGNALS = {
     "shared_author": ("doc_meta_links (author / last_modified_by)", "BID-DOC-META"),
     "shared_company_meta": ("doc_meta_links (company) or doc_mixups (company property)", "BID-DOC-META or BID-DOC-MIX"),
     "shared_passage": ("doc_passages", "BID-DOC-TEXT"),
     "same_price_structure": ("doc_pairs.same_price_structure", "BID-DOC-TEXT"),
-    "same_pm_name": ("doc_shared_people", None),
+    "same_pm_name": ("doc_shared_people", "BID-DOC-PM"),
     "company_mixup": ("doc_mixups", "BID-DOC-MIX"),
     "broker": (None, "BID-BROKER"),
 }

@@ -72,3 +72,34 @@ def test_without_bid_files_the_stage_does_nothing(tmp_path: Path) -> None:
     con = connect(None, EngineSettings(threads=1))
     present, docs = run_documents(con, tmp_path, {"projects", "bids"})
     assert present == {"projects", "bids"} and docs.files == 0
+
+
+def test_table_rows_are_written_with_their_declared_types() -> None:
+    """DuckDB types a pandas column of Python objects from its first rows: 1,500 pairs without a rare token
+    before one with a token once made ``rare_tokens`` a list of NULL and the run fail."""
+    from datetime import datetime, timedelta, timezone
+
+    from yunshao.documents.stage import _arrow
+    from yunshao.documents.tables import DOC_TABLES, create_empty
+
+    con = connect(None, EngineSettings())
+    create_empty(con)
+    pair = ("T1", "B1", "B2", "C1", "C2", 0.1, 0.2, 0, 0, 0)
+    rows = [(*pair, [], False, 0.1)] * 1500 + [(*pair, ["1.2.3.5万元"], None, None)]
+    con.register("pairs", _arrow(rows, DOC_TABLES["doc_pairs"]))
+    con.execute("INSERT INTO doc_pairs SELECT * FROM pairs")
+    assert con.execute("SELECT count(*), max(len(rare_tokens)), count(score) FROM doc_pairs").fetchall() == [
+        (1501, 1, 1500)
+    ]
+    assert con.execute("SELECT rare_tokens FROM doc_pairs WHERE len(rare_tokens) = 1").fetchall() == [
+        (["1.2.3.5万元"],)
+    ]
+    cst = timezone(timedelta(hours=8))
+    files = [("D1", "B1", "T1", "C1", "technical", "pdf", 1, 9, False, None, None, None, None, None,
+              datetime(2023, 5, 1, 9, 30, tzinfo=cst), datetime(2023, 5, 1, 1, 30))]  # fmt: skip
+    con.register("files", _arrow(files, DOC_TABLES["doc_files"]))
+    con.execute("INSERT INTO doc_files SELECT * FROM files")
+    assert con.execute("SELECT created, modified FROM doc_files").fetchone() == (
+        datetime(2023, 5, 1, 1, 30),  # 09:30 in UTC+8 is 01:30 UTC
+        datetime(2023, 5, 1, 1, 30),
+    )

@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from yunshao.documents.errors import DocumentError
 from yunshao.documents.extract import extract
@@ -246,13 +247,42 @@ def _write(
         _result_rows(tender_id, res, company, rows)
     for name, table_rows in rows.items():
         if table_rows:
-            frame = pd.DataFrame(table_rows, columns=list(DOC_TABLES[name]))  # noqa: F841  (read by DuckDB)
-            con.execute(f"INSERT INTO {name} SELECT * FROM frame")
+            batch = _arrow(table_rows, DOC_TABLES[name])  # noqa: F841  (read by DuckDB)
+            con.execute(f"INSERT INTO {name} SELECT * FROM batch")
     report.tenders = len(results)
     report.pairs = len(rows["doc_pairs"])
     report.meta_links = len(rows["doc_meta_links"])
     report.mixups = len(rows["doc_mixups"])
     report.shared_people = len(rows["doc_shared_people"])
+
+
+#: Arrow types of the stage's tables: declared, not guessed from a sample of rows (DuckDB types a pandas
+#: column of Python objects from its first rows, and a run whose first thousand pairs share no rare token
+#: made ``rare_tokens`` a list of type NULL)
+_ARROW = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+
+
+def _arrow(rows: list[tuple[Any, ...]], types: dict[str, str]) -> pa.Table:
+    columns = list(zip(*rows, strict=True))
+    arrays = [
+        pa.array([_naive(v) for v in values] if t == "TIMESTAMP" else values, type=_ARROW[t])
+        for values, t in zip(columns, types.values(), strict=True)
+    ]
+    return pa.table(arrays, names=list(types))
+
+
+def _naive(value: Any) -> Any:
+    """A file's time in UTC without its zone (PDF dates carry one, .docx dates are UTC already)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def _result_rows(
