@@ -154,6 +154,31 @@ def test_identical_price_structure_beyond_tender_rows(tmp_path: Path) -> None:
     assert all(not p.same_price_structure for p in compare_tender([tender], only_header).pairs)
 
 
+def test_the_tenders_items_in_an_order_of_the_bidders_own(tmp_path: Path) -> None:
+    """The tender prescribes five items. Filling them in the tender's order (even under another header)
+    tells nothing; two bidders listing them in the same order of their own were filled in from one file."""
+    header = ["序号", "项目", "单位", "数量", "单价"]
+    items = [["土方开挖", "m3"], ["C30混凝土", "m3"], ["钢筋制安", "t"], ["模板", "m2"], ["临时排水", "项"]]
+    tender_table = (tuple(header), *(("", name, unit, "", "") for name, unit in items))
+    tender = Extracted(kind="docx", text="工程量清单", pages=("工程量清单",), tables=(tender_table,))
+
+    def rows(order: list[int], head: list[str], price: float) -> list[list[str]]:
+        body = [[str(n), *items[k], "10", f"{price + k:.2f}"] for n, k in enumerate(order, 1)]
+        return [head, *body]
+
+    own_order, other_order = [2, 0, 4, 1, 3], [4, 3, 2, 1, 0]
+    other_head = ["编号", "名称", "单位", "数量", "综合单价"]
+    bids = [
+        _price_bid(tmp_path, "A", rows(own_order, header, 30.0)),
+        _price_bid(tmp_path, "B", rows(own_order, header, 31.5)),
+        _price_bid(tmp_path, "C", rows(other_order, header, 29.0)),
+        _price_bid(tmp_path, "D", rows([0, 1, 2, 3, 4], other_head, 30.5)),
+        _price_bid(tmp_path, "E", rows([0, 1, 2, 3, 4], other_head, 32.0)),
+    ]
+    flags = {(p.bid_a, p.bid_b) for p in compare_tender([tender], bids).pairs if p.same_price_structure}
+    assert flags == {("A", "B")}
+
+
 def test_mixup_found_in_docx_header_and_in_pdf_text(tmp_path: Path) -> None:
     import docx
 

@@ -16,7 +16,7 @@ from yunshao.documents.model import Extracted
 from yunshao.documents.names import find_first, snippet
 from yunshao.documents.normalise import Normalised, normalise
 from yunshao.documents.passages import common_runs
-from yunshao.documents.price import Row, structure, table_rows
+from yunshao.documents.price import Row, structure, tender_order
 from yunshao.documents.rare import rare_tokens
 from yunshao.documents.records import (
     BidderFiles,
@@ -56,7 +56,7 @@ class _Tender:
     shingles: set[int]
     tokens: set[str]
     meta: set[str]
-    table_keys: set[tuple[str, ...]]
+    table_order: dict[tuple[str, ...], int]
 
     def mentions(self, needle: str) -> bool:
         return any(needle in text for text in self.norms)
@@ -123,7 +123,7 @@ def _tender(items: Sequence[str | Extracted], settings: CompareSettings) -> _Ten
         shingles={g for n in norms for g in gram_hashes(n, settings.shingle_k)},
         tokens={t for n in norms for t in tokens(n)},
         meta=tender_values(d.meta for d in docs),
-        table_keys={key for d in docs for _, key in table_rows(d.tables)},
+        table_order=tender_order(t for d in docs for t in d.tables),
     )
 
 
@@ -146,7 +146,7 @@ def _bidder(bid: BidderFiles, tender: _Tender, equal_prices: list[float], settin
         shingles={g for d in docs for g in d.grams} - tender.shingles,
         tokens={t for d in docs for t in tokens(d.norm.text) if not any(is_amount(t, p) for p in equal_prices)}
         - tender.tokens,
-        price=structure(price_tables, tender.table_keys),
+        price=structure(price_tables, tender.table_order, settings.min_price_rows),
     )
 
 

@@ -1,10 +1,12 @@
 """Price-list structure: two bidders' price tables with the same rows (labels, units, column count) in the
-same order, beyond the rows the tender's own tables prescribe, were most likely filled in from one file."""
+same order were most likely filled in from one file — when those rows say something of their own: rows
+beyond those the tender's tables prescribe, or the prescribed items in an order that is not the tender's.
+Filling in the tender's bill of quantities as given is what every bidder does and tells nothing."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping
 
 from yunshao.documents.normalise import normalise
 
@@ -28,6 +30,23 @@ def table_rows(tables: Iterable[tuple[tuple[str, ...], ...]]) -> list[Row]:
     return [(len(row), key) for table in tables for row in table if (key := row_key(row))]
 
 
-def structure(tables: Iterable[tuple[tuple[str, ...], ...]], tender_keys: Set[tuple[str, ...]]) -> tuple[Row, ...]:
-    """The rows of a bidder's price tables whose labels the tender's tables do not already have."""
-    return tuple(row for row in table_rows(tables) if row[1] not in tender_keys)
+def structure(
+    tables: Iterable[tuple[tuple[str, ...], ...]], tender_order: Mapping[tuple[str, ...], int], min_rows: int = 3
+) -> tuple[Row, ...]:
+    """The rows of a bidder's price tables that can tell: all of them, in order, when the bidder lists the
+    tender's items (``tender_order``: each prescribed row's position in the tender's tables) in an order of
+    its own; else its rows the tender's tables lack, when there are at least ``min_rows``; else none."""
+    rows = table_rows(tables)
+    positions = [tender_order[key] for _, key in rows if key in tender_order]
+    if positions != sorted(positions):
+        return tuple(rows)
+    extra = tuple(row for row in rows if row[1] not in tender_order)
+    return extra if len(extra) >= min_rows else ()
+
+
+def tender_order(tables: Iterable[tuple[tuple[str, ...], ...]]) -> dict[tuple[str, ...], int]:
+    """Each row key of the tender's tables with the position it first appears at."""
+    order: dict[tuple[str, ...], int] = {}
+    for n, (_, key) in enumerate(table_rows(tables)):
+        order.setdefault(key, n)
+    return order
