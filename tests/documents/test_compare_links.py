@@ -125,6 +125,20 @@ def test_person_declared_by_one_bidder_named_in_another() -> None:
     # P2 '赵' is too short to search; C's 李建国 is C's own person, not A's
 
 
+def test_a_name_inside_a_longer_name_the_bidder_declared_is_no_mention() -> None:
+    """B's own manager 谭亮佳 contains A's 谭亮: no mention there; 谭亮 on his own later in B's file is one."""
+    own = filler(30, 20) + "拟派项目经理谭亮佳，持一级建造师证。" + filler(31, 20)
+    bids = [
+        bidder("A", [filler(32, 60)], people={"P1": "谭亮"}),
+        bidder("B", [own], people={"P2": "谭亮佳"}),
+    ]
+    assert compare_tender([], bids).shared_people == []
+    later = own + "安全员：谭亮。"
+    bids[1] = bidder("B", [later], people={"P2": "谭亮佳"})
+    found = [(s.person_id, s.found_in_bid_id, s.start) for s in compare_tender([], bids).shared_people]
+    assert found == [("P1", "B", later.index("谭亮。"))]
+
+
 def test_person_named_in_tender_is_not_shared() -> None:
     bids = [bidder("A", [filler(1, 50)], people={"P1": "李建国"}), bidder("B", ["联系人李建国" + filler(2, 50)])]
     assert compare_tender(["招标人联系人：李建国"], bids).shared_people == []

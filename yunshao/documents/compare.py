@@ -271,7 +271,8 @@ def _properties_naming(doc: _Doc, name: str, tender_meta: set[str]) -> list[tupl
 
 def _shared_people(bidders: list[_Bidder], tender: _Tender, settings: CompareSettings) -> list[SharedPerson]:
     """A person declared by one bidder named in another bidder's file. Skipped when the other bidder
-    declared someone else of the same name (a namesake) or the tender documents name them."""
+    declared someone else of the same name (a namesake) or the tender documents name them; an occurrence
+    inside a longer name the other bidder declared ("谭亮" in its own "谭亮佳") is no mention."""
     out = []
     for x in bidders:
         for person_id, raw_name in x.bid.people.items():
@@ -281,11 +282,12 @@ def _shared_people(bidders: list[_Bidder], tender: _Tender, settings: CompareSet
             for y in bidders:
                 if y is x:
                     continue
-                namesakes = {pid for pid, n in y.bid.people.items() if normalise(n or "").text == name}
+                own = {pid: normalise(n or "").text for pid, n in y.bid.people.items()}
+                namesakes = {pid for pid, n in own.items() if n == name}
                 if namesakes and person_id not in namesakes:
                     continue
                 for doc in y.docs:
-                    span = find_first(doc.norm, name)
+                    span = find_first(doc.norm, name, inside=own.values())
                     if span:
                         out.append(
                             SharedPerson(
