@@ -166,12 +166,13 @@ class _Declared(NamedTuple):
 
 
 def _bidders(con: duckdb.DuckDBPyConnection) -> dict[str, _Declared]:
-    """Per bid: the company's name, the people the bid declared (project manager, leads, legal rep) and
-    its price."""
+    """Per bid: the company's name, the people the bid declared (project manager, leads, legal rep, the
+    agent who signs for it) and its price."""
     rows = con.execute(
         """
         WITH named AS (
-            SELECT b.bid_id, unnest([b.project_manager_id, b.tech_lead_id, b.safety_lead_id, c.legal_rep_id])
+            SELECT b.bid_id,
+                   unnest([b.project_manager_id, b.tech_lead_id, b.safety_lead_id, c.legal_rep_id, b.agent_person_id])
                    AS person_id
             FROM bids b LEFT JOIN companies c USING (company_id)
             WHERE b.bid_id IN (SELECT bid_id FROM bid_documents)
