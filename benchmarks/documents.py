@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -39,6 +40,7 @@ from yunshao.documents import BidderFiles, BidFile, Extracted, extract
 from yunshao.documents.tenders import RunBackground, Tender, compare_tenders, tender_backgrounds
 
 CHARS_PER_PAGE = 1500
+_R = TypeVar("_R")
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HANZI = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2500))
 WORDS = [
@@ -117,12 +119,17 @@ def extract_all(paths: list[Path]) -> list[Extracted]:
 
 
 def timed(fn: Callable[[], object], repeats: int) -> float:
+    return timed_result(fn, repeats)[0]
+
+
+def timed_result(fn: Callable[[], _R], repeats: int) -> tuple[float, _R]:
+    """The median seconds of ``repeats`` calls and the last call's result (so it is not computed again)."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()
+        result = fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def main() -> None:
@@ -205,12 +212,11 @@ def compare_all(run: list[Tender], background: RunBackground, workers: int) -> i
 def time_comparison(tenders: list[tuple[str, list[str]]], repeats: int, workers: int) -> int:
     n_files = sum(len(bids) for _, bids in tenders)
     run = as_run(tenders)
-    seconds = timed(partial(tender_backgrounds, run, workers), repeats)
+    seconds, background = timed_result(partial(tender_backgrounds, run, workers), repeats)
     print(f"| background (the stage's passes 1-2) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-    own = tender_backgrounds(run, workers)
-    seconds = timed(partial(compare_all, run, own, workers), repeats)
+    seconds, found = timed_result(partial(compare_all, run, background, workers), repeats)
     print(f"| compare every tender (pass 3) | {n_files} | {seconds:.3f} | {n_files / seconds:.1f} |")
-    return compare_all(run, own, workers)
+    return found
 
 
 def peak_rss_mib() -> tuple[float, float]:
