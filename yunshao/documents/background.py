@@ -11,8 +11,8 @@ that. Verbatim boilerplate has every window in other files and stays common.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,21 @@ def windows(grams: Sequence[int] | U64, k: int = K) -> list[int]:
     return rolling(np.asarray(grams, dtype=np.uint64), WINDOW_GRAMS, step=k).tolist()
 
 
+@dataclass
+class HeldTwice:
+    """Which items two or more (``twice``) and three or more (``more``) of the sets ``add``-ed hold, by set
+    algebra rather than counting, so that tens of thousands of items per set stay in C."""
+
+    seen: set[Any] = field(default_factory=set)
+    twice: set[Any] = field(default_factory=set)
+    more: set[Any] = field(default_factory=set)
+
+    def add(self, held: Set[Any]) -> None:
+        self.more |= held & self.twice
+        self.twice |= held & self.seen
+        self.seen |= held
+
+
 @dataclass(frozen=True)
 class Wanted:
     """The only shingles, windows and tokens comparisons will ask a background about: those that two or
@@ -47,19 +62,16 @@ class Wanted:
     @classmethod
     def shared(cls, bidders: Iterable[Iterable[str]], k: int = K, minus: Iterable[str] = ()) -> Wanted:
         """What two or more of one tender's bidders (each given as the raw texts of its files) hold, less
-        what the tender documents ``minus`` hold (the comparison removes those before asking).
-
-        Set algebra instead of counting, so a bidder's ~45,000 shingles per file stay in C."""
-        seen: list[set[Any]] = [set(), set(), set()]
-        twice: list[set[Any]] = [set(), set(), set()]
+        what the tender documents ``minus`` hold (the comparison removes those before asking)."""
+        found = [HeldTwice(), HeldTwice(), HeldTwice()]
         for texts in bidders:
             held: list[set[Any]] = [set(), set(), set()]
             for text in texts:
                 for into, items in zip(held, _as_list(_items(text, k)), strict=True):
                     into |= items
-            for s, t, h in zip(seen, twice, held, strict=True):
-                t |= h & s
-                s |= h
+            for counter, h in zip(found, held, strict=True):
+                counter.add(h)
+        twice = [counter.twice for counter in found]
         for text in minus:
             for t, items in zip(twice, _as_list(_items(text, k)), strict=True):
                 t -= items

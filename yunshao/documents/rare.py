@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence, Set
 
-from yunshao.documents.background import Background
+from yunshao.documents.background import Background, HeldTwice
 from yunshao.documents.shingles import shingle_hash
 from yunshao.documents.tokens import is_cjk_bigram, telling_figure
 
@@ -47,16 +47,12 @@ def rare_tokens(
 
 
 def _held_twice(tokens: Sequence[Set[str]]) -> dict[str, tuple[int, int]]:
-    """Each token exactly two bidders hold, with the two (counted with C-level set algebra: a bidder
-    holds tens of thousands of tokens, few of them shared)."""
-    seen: set[str] = set()
-    twice: set[str] = set()
-    more: set[str] = set()
+    """Each token exactly two bidders hold, with the two (a bidder holds tens of thousands of tokens, few
+    of them shared: the holders are looked up for those few only)."""
+    found = HeldTwice()
     for held in tokens:
-        more |= held & twice
-        twice |= held & seen
-        seen |= held
-    twice -= more
+        found.add(held)
+    twice = found.twice - found.more
     holders: dict[str, list[int]] = defaultdict(list)
     for i, held in enumerate(tokens):
         for t in twice & held:
