@@ -8,10 +8,8 @@ the reason (its ``bid_documents`` row moves there, so nothing is lost and nothin
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ import pyarrow as pa
 from yunshao.documents.errors import DocumentError
 from yunshao.documents.extract import extract
 from yunshao.documents.model import Extracted
+from yunshao.documents.pool import worker_map
 from yunshao.documents.records import BidderFiles, BidFile, CompareSettings, TenderResult
 from yunshao.documents.tables import DOC_TABLES, create_empty
 from yunshao.documents.tenders import as_tenders, compare_tenders
@@ -105,19 +104,12 @@ def _extract_all(
     """Every distinct path once, in worker processes (PDF and DOCX parsing is pure Python, GIL-bound)."""
     unique = sorted(set(paths))
     jobs = [(str(dataset), p) for p in unique]
-    n = max(1, min(workers or os.cpu_count() or 1, len(jobs) // CHUNK or 1))
     out: dict[str, Extracted | DocumentError] = {}
-    if n == 1:
-        results: Iterable[Extracted | DocumentError] = map(_read_one, jobs)
-    else:
-        pool = ProcessPoolExecutor(max_workers=n)
-        results = pool.map(_read_one, jobs, chunksize=CHUNK)
-    for i, (path, result) in enumerate(zip(unique, results, strict=True), 1):
-        out[path] = result
-        if progress and (i % 500 == 0 or i == len(unique)):
-            progress(f"bid files read: {i:,} / {len(unique):,}")
-    if n > 1:
-        pool.shutdown()
+    with worker_map(workers, len(jobs), CHUNK) as run:
+        for i, (path, result) in enumerate(zip(unique, run(_read_one, jobs), strict=True), 1):
+            out[path] = result
+            if progress and (i % 500 == 0 or i == len(unique)):
+                progress(f"bid files read: {i:,} / {len(unique):,}")
     return out
 
 

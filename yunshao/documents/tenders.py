@@ -9,23 +9,18 @@ every tender.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from yunshao.documents.background import Background, Wanted
 from yunshao.documents.compare import compare_tender
 from yunshao.documents.model import Extracted
+from yunshao.documents.pool import worker_map, worker_state
 from yunshao.documents.records import BidderFiles, CompareSettings, TenderResult
 
-_A = TypeVar("_A")
-_R = TypeVar("_R")
 Progress = Callable[[str], None]
-#: state a worker receives once at start (the run-wide background, the wanted items)
-_WORKER: dict[str, Any] = {}
+#: tenders handed to a worker at a time
+CHUNK = 4
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ def compare_tenders(
     bg = background if background is not None else tender_backgrounds(tenders, workers, settings.shingle_k)
     jobs = [(t, bg.own[t.tender_id], settings) for t in tenders if len(t.bidders) >= 2]
     results: dict[str, TenderResult] = {}
-    with _pool(workers, len(jobs), {"whole": bg.whole}) as run:
+    with worker_map(workers, len(jobs), CHUNK, {"whole": bg.whole}) as run:
         for i, (job, result) in enumerate(zip(jobs, run(_compare, jobs), strict=True), 1):
             results[job[0].tender_id] = result
             if progress and (i % 200 == 0 or i == len(jobs)):
@@ -74,7 +69,7 @@ def compare_tenders(
 def tender_backgrounds(tenders: Sequence[Tender], workers: int | None = None, k: int = 5) -> RunBackground:
     """Pass 1: what each tender's bidders share; pass 2: each tender's files counted for what any tender
     shares (summed into the run's background as they arrive) and for what its own bidders share (kept)."""
-    with _pool(workers, len(tenders), {"k": k}) as run:
+    with worker_map(workers, len(tenders), CHUNK, {"k": k}) as run:
         shared = list(run(_shared, tenders))
     wanted = Wanted.union(shared)
     own: dict[str, Background] = {}
@@ -84,48 +79,26 @@ def tender_backgrounds(tenders: Sequence[Tender], workers: int | None = None, k:
             own[tender.tender_id] = kept
             yield counted
 
-    with _pool(workers, len(tenders), {"k": k, "wanted": wanted}) as run:
+    with worker_map(workers, len(tenders), CHUNK, {"k": k, "wanted": wanted}) as run:
         whole = Background.combine(parts(run(_own, zip(tenders, shared, strict=True))))
     return RunBackground(whole, own)
 
 
 def _shared(tender: Tender) -> Wanted:
-    return Wanted.shared(tender.bidder_texts(), _WORKER["k"], minus=[d.text for d in tender.documents])
+    return Wanted.shared(tender.bidder_texts(), worker_state()["k"], minus=[d.text for d in tender.documents])
 
 
 def _own(job: tuple[Tender, Wanted]) -> tuple[Background, Background]:
     tender, shared = job
     texts = (x for files in tender.bidder_texts() for x in files)
-    counted = Background.from_texts(texts, _WORKER["k"], wanted=_WORKER["wanted"])
+    counted = Background.from_texts(texts, worker_state()["k"], wanted=worker_state()["wanted"])
     return counted, counted.restricted(shared)
 
 
 def _compare(job: tuple[Tender, Background, CompareSettings]) -> TenderResult:
     tender, own, settings = job
-    background = _WORKER["whole"].without(own)
+    background = worker_state()["whole"].without(own)
     return compare_tender(tender.documents, tender.bidders, background, settings)
-
-
-def _set_worker(state: dict[str, Any]) -> None:
-    _WORKER.clear()
-    _WORKER.update(state)
-
-
-@contextmanager
-def _pool(
-    workers: int | None, jobs: int, state: dict[str, Any]
-) -> Iterator[Callable[[Callable[[_A], _R], Iterable[_A]], Iterator[_R]]]:
-    """``map`` in this process for one worker or a few jobs, else over worker processes given ``state``."""
-    n = max(1, min(workers or os.cpu_count() or 1, jobs // 4 or 1))
-    _set_worker(state)
-    try:
-        if n == 1:
-            yield map
-        else:
-            with ProcessPoolExecutor(max_workers=n, initializer=_set_worker, initargs=(state,)) as pool:
-                yield lambda fn, items: pool.map(fn, items, chunksize=4)
-    finally:
-        _WORKER.clear()
 
 
 def as_tenders(
