@@ -1,6 +1,7 @@
 """Time a full run against an update by a 1 % delta: median of N runs each.
 
     .venv/bin/python benchmarks/update.py --projects 5000 [--runs 3] [--share 0.01] [--seed 7] [--work DIR]
+    .venv/bin/python benchmarks/update.py --dataset SIMULATED [--runs 1] …   # a county simulated before
 
 A county of --projects is simulated and cut as ``tests/pipeline/test_update.py`` cuts it
 (``tests/pipeline/update_county.py``): the newest --share of the projects held out with all their rows, plus new
@@ -41,16 +42,25 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.01, help="share of projects in the delta")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=None, help="folder for the data (default: a temp folder)")
+    parser.add_argument("--dataset", type=Path, default=None, help="a `yunshao simulate` folder to cut instead")
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="yunshao-update-bench-"))
     settings = Settings()
     settings.model.use_champion = False
-    simulate(work / "sim", args.projects, args.seed)
-    split = split_county(work / "sim", work / "split", hold_share=args.share, seed=args.seed, newest=True)
+    county = args.dataset or work / "sim"
+    if args.dataset is None:
+        simulate(county, args.projects, args.seed)
+    split = split_county(county, work / "split", hold_share=args.share, seed=args.seed, newest=True)
+    started = time.perf_counter()
     run(split.base, work / "base", settings)
-    print(f"{args.projects:,} projects; delta: {len(split.held)} new projects with all their rows, changed rows "
-          + ", ".join(f"{t} {len(k)}" for t, k in split.changed.items()))  # fmt: skip
+    print(f"base run: {time.perf_counter() - started:.1f} s")
+    projects = duckdb.connect(str(work / "base" / "yunshao.duckdb"), read_only=True)
+    n = projects.execute("SELECT count(*) FROM projects").fetchone()
+    projects.close()
+    changed = ", ".join(f"{t} {len(k)}" for t, k in split.changed.items())
+    print(f"{n[0] if n else 0:,} projects in the base; delta: {len(split.held)} new projects with all their rows, "
+          f"changed rows {changed}")  # fmt: skip
     for i in range(args.runs):  # each update starts from its own copy of the base store, made untimed
         shutil.rmtree(work / f"update{i}", ignore_errors=True)
         shutil.copytree(work / "base", work / f"update{i}")
@@ -77,7 +87,7 @@ def _full_with_base_model(split: Split, work: Path, i: int, settings: Settings) 
     with duckdb.connect(str(work / "base" / "yunshao.duckdb"), read_only=True) as con:
         model = scoring.load_store_model(con)
     chosen = scoring._choose_model
-    scoring._choose_model = lambda *args: model  # type: ignore[assignment]
+    scoring._choose_model = lambda *args: (model, None)  # type: ignore[assignment]
     try:
         run(split.full, work / f"fullbase{i}", settings)
     finally:

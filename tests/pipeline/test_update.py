@@ -73,7 +73,7 @@ def _county(root: Path, projects: int) -> Runs:
     with duckdb.connect(str(root / "base_out" / "yunshao.duckdb"), read_only=True) as con:
         model = scoring.load_store_model(con)
     with pytest.MonkeyPatch.context() as patch:  # the full run scores with the base run's model
-        patch.setattr(scoring, "_choose_model", lambda *args: model)
+        patch.setattr(scoring, "_choose_model", lambda *args: (model, None))
         run(split.full, root / "full", settings)
     return Runs(split, sim, updated, root / "full", result)
 

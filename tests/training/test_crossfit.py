@@ -207,3 +207,22 @@ def test_capping_unlabelled_rows_preserves_their_total_weight_in_training(monkey
         assert int((y_k == -1).sum()) == 40
         # each of the 40 sampled rows should stand for n_unl_train / 40 rows: total 0.1 · n_unl_train
         assert w_k[y_k == -1].sum() == pytest.approx(0.1 * n_unl_train)
+
+
+def test_threads_give_the_same_models_and_scores_as_one_thread():
+    """Fold models fitted and applied over 2 threads equal, bit for bit, those of one thread (each fold
+    model is seeded and independent; the folds' predictions are summed in fold order either way)."""
+    X, y, weight, folds = _data(seed=3)
+    new = _new_rows()
+    fits = [
+        CrossFittedClassifier(n_folds=5, unlabelled_weight=0.1, params=PARAMS, random_state=0, n_jobs=n).fit(
+            X, y, weight, folds=folds
+        )
+        for n in (1, 2)
+    ]
+    one, two = fits
+    assert [m.booster_.model_to_string() for m in one.models_] == [m.booster_.model_to_string() for m in two.models_]
+    np.testing.assert_array_equal(one.oof_raw_, two.oof_raw_)
+    both = pd.concat([X.iloc[:20], new])
+    np.testing.assert_array_equal(one.decision_function(both), two.decision_function(both))
+    np.testing.assert_array_equal(one.contributions(both), two.contributions(both))

@@ -34,3 +34,29 @@ def test_too_few_rule_hits_means_no_detector():
     X = pd.DataFrame({"x": np.arange(50.0)})
     assert fit_pattern(X, np.where(np.arange(50) > 45, 0.9, 0.0), PatternSpec(min_positive=10), 0) is None
     assert fit_pattern(X, np.full(50, 0.9), PatternSpec(enabled=False), 0) is None
+
+
+def test_a_sample_of_the_unflagged_projects_trains_it_at_their_full_weight(monkeypatch):
+    """Above ``max_unlabelled`` unflagged projects, a sample of that size trains it, each row standing
+    for len(unflagged) / max_unlabelled of them; every pseudo-positive is kept."""
+    from yunshao.training.classifier import RiskClassifier
+
+    rng = np.random.default_rng(1)
+    n = 1000
+    X = pd.DataFrame({"x": rng.normal(size=n)})
+    rule = np.where(X["x"].to_numpy() > 1.2, 0.9, 0.0)
+    seen = {}
+    original = RiskClassifier.fit
+
+    def spy(self, X_, y_, sample_weight=None):
+        seen.update(y=np.asarray(y_), w=np.asarray(sample_weight))
+        return original(self, X_, y_, sample_weight=sample_weight)
+
+    monkeypatch.setattr(RiskClassifier, "fit", spy)
+    assert fit_pattern(X, rule, PatternSpec(max_unlabelled=200), random_state=0) is not None
+    positives = int((rule >= 0.7).sum())
+    assert (seen["y"] == 1).sum() == positives and (seen["y"] == -1).sum() == 200
+    assert np.allclose(seen["w"][seen["y"] == 1], 1.0)
+    assert np.allclose(seen["w"][seen["y"] == -1], (n - positives) / 200)
+    fit_pattern(X, rule, PatternSpec(max_unlabelled=None), random_state=0)
+    assert len(seen["y"]) == n and np.allclose(seen["w"], 1.0)

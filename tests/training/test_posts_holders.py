@@ -213,3 +213,17 @@ def test_labels_derived_from_projects_never_switch_the_post_classifier_on(monkey
     monkeypatch.setattr(posts, "cross_fit", lambda *a, **k: fitted.append(1) or cross_fit(*a, **k))
     result = score_posts(_store(), _project_scores(), project_targets=targets, min_positive=1, n_splits=2)
     assert not result.used_model and fitted == []  # no classifier was even trained
+
+
+def test_expected_schemes_by_hand():
+    """Rates by weight: scheme a on pairs of weight 1 and 0.5 of a total of 3 → 0.5; b on 0.5 + 0.5 → 1/3.
+    A post of weighted count n expects (1 − 0.5ⁿ) + (1 − (2/3)ⁿ) schemes; the other schemes never occur."""
+    from yunshao.contract.schema import OFFICIAL_SCHEMES
+
+    a, b = sorted(OFFICIAL_SCHEMES)[:2]
+    pairs = pd.DataFrame(
+        {"weight": [1.0, 0.5, 1.0, 0.5], "schemes": [frozenset({a}), frozenset({a, b}), frozenset(), frozenset({b})]}
+    )
+    got = posts.expected_schemes(pairs, pd.Series([2.0, 1.0], index=["P1", "P2"]))
+    assert got["P1"] == pytest.approx((1 - 0.5**2) + (1 - (2 / 3) ** 2), abs=1e-12)
+    assert got["P2"] == pytest.approx(0.5 + 1 / 3, abs=1e-12)

@@ -36,16 +36,27 @@ class AnomalyScorer(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> AnomalyScorer:
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X: pd.DataFrame, y: Any = None, **fit_params: Any) -> pd.DataFrame:
+        """``fit(X).transform(X)``, scoring each row once (the fit scores the rows for its reference)."""
+        return self._percentiles(self._fit(X), X.index)
+
+    def _fit(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Fit every detector; returns the raw scores of the training rows (higher = more anomalous)."""
         self.columns_ = list(X.columns)
         values = X.to_numpy(dtype=np.float64)
         self.fitted_: dict[str, Any] = {}
         self.reference_: dict[str, np.ndarray] = {}
+        raw: dict[str, np.ndarray] = {}
         for name in self.detectors:
             params: dict[str, Any] = {"n_estimators": self.n_estimators} if name == "iforest" else {}
-            det = make_detector(name, self.random_state, **params).fit(values)
+            det = make_detector(name, self.random_state, **params)
+            raw[name] = -det.fit_score_samples(values)
             self.fitted_[name] = det
-            self.reference_[name] = np.sort(-det.score_samples(values))
-        return self
+            self.reference_[name] = np.sort(raw[name])
+        return raw
 
     def raw(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         """Raw anomaly scores per detector (higher = more anomalous)."""
@@ -54,8 +65,11 @@ class AnomalyScorer(TransformerMixin, BaseEstimator):
         return {name: -det.score_samples(values) for name, det in self.fitted_.items()}
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame(index=X.index)
-        for name, scores in self.raw(X).items():
+        return self._percentiles(self.raw(X), X.index)
+
+    def _percentiles(self, raw: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+        out = pd.DataFrame(index=index)
+        for name, scores in raw.items():
             ref = self.reference_[name]
             out[f"{ANOMALY_PREFIX}{name}"] = np.searchsorted(ref, scores, side="right") / max(len(ref), 1)
         out[ANOMALY_SCORE] = out.mean(axis=1) if len(out.columns) else 0.0

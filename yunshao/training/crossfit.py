@@ -14,15 +14,20 @@ spread at random.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from yunshao.training.classifier import RiskClassifier, Treatment
 from yunshao.training.labels import UNLABELLED
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 
 def assign_folds(y: np.ndarray, decided_at: pd.Series | None, n_folds: int, seed: int | None) -> np.ndarray:
@@ -68,12 +73,14 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         max_unlabelled: int | None = 50_000,
         params: dict[str, Any] | None = None,
         random_state: int | None = None,
+        n_jobs: int | None = None,
     ) -> None:
         self.n_folds = n_folds
         self.unlabelled_weight = unlabelled_weight
         self.max_unlabelled = max_unlabelled
         self.params = params
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _member(self) -> RiskClassifier:
         treatment: Treatment = "negatives" if self.unlabelled_weight > 0 else "labelled_only"
@@ -85,7 +92,11 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def fit(self, X: pd.DataFrame, y: Any, sample_weight: Any = None, folds: Any = None) -> CrossFittedClassifier:
-        """Fit a model per fold (``folds``: a fold number per row; random when None)."""
+        """Fit a model per fold (``folds``: a fold number per row; random when None).
+
+        The fold models are independent and each is seeded, so ``n_jobs`` threads (LightGBM releases the
+        GIL) fit them at once and give the very same models as one thread.
+        """
         target = np.asarray(y, dtype=int)
         weight = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         # each unlabelled row counts once as a weak negative (Targets weigh them 0); sampling rescales it
@@ -93,18 +104,22 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         fold = assign_folds(target, None, self.n_folds, self.random_state) if folds is None else np.asarray(folds)
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.models_: list[RiskClassifier] = []
+        ks = range(int(fold.max()) + 1)
+        self.models_: list[RiskClassifier] = _threads(
+            self.n_jobs, lambda k: self._fit_fold(X, target, weight, fold != k), ks
+        )
+        held = [(model, fold == k) for k, model in zip(ks, self.models_, strict=True) if (fold == k).any()]
+        raw = _threads(self.n_jobs, lambda mh: mh[0].decision_function(X.loc[mh[1]]), held)
         self.oof_raw_ = np.zeros(len(target))
-        for k in range(int(fold.max()) + 1):
-            held = fold == k
-            idx = np.nonzero(~held)[0]
-            rows, w = sample_unlabelled(target[idx], weight[idx], self.max_unlabelled, self.random_state)
-            model = self._member().fit(X.iloc[idx[rows]], target[idx[rows]], sample_weight=w[rows])
-            self.models_.append(model)
-            if held.any():
-                self.oof_raw_[held] = model.decision_function(X.loc[held])
+        for (_, rows), values in zip(held, raw, strict=True):
+            self.oof_raw_[rows] = values
         self.fold_of_ = dict(zip(map(str, X.index), fold.tolist(), strict=True))
         return self
+
+    def _fit_fold(self, X: pd.DataFrame, target: np.ndarray, weight: np.ndarray, train: np.ndarray) -> RiskClassifier:
+        idx = np.nonzero(train)[0]
+        rows, w = sample_unlabelled(target[idx], weight[idx], self.max_unlabelled, self.random_state)
+        return self._member().fit(X.iloc[idx[rows]], target[idx[rows]], sample_weight=w[rows])
 
     def _folds_of(self, X: pd.DataFrame) -> np.ndarray:
         """The fold whose model never saw each row, or -1 for rows the models never saw at all."""
@@ -113,17 +128,19 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
 
     def _per_row(self, X: pd.DataFrame, method: str) -> np.ndarray:
         fold = self._folds_of(X)
-        out: np.ndarray | None = None
         unseen = fold < 0
-        for k, model in enumerate(self.models_):
-            take = (fold == k) | unseen
-            if not take.any():
-                continue
-            values = np.asarray(getattr(model, method)(X.loc[take]))
+        takes = [(model, (fold == k) | unseen) for k, model in enumerate(self.models_)]
+        takes = [(model, take) for model, take in takes if take.any()]
+        # predictions fold by fold over threads; summed in fold order, so as exact as one thread
+        values = _threads(
+            getattr(self, "n_jobs", None), lambda mt: np.asarray(getattr(mt[0], method)(X.loc[mt[1]])), takes
+        )
+        out: np.ndarray | None = None
+        for (_, take), v in zip(takes, values, strict=True):
             if out is None:
-                out = np.zeros((len(X), *values.shape[1:]))
+                out = np.zeros((len(X), *v.shape[1:]))
             share = np.where(unseen[take], 1.0 / len(self.models_), 1.0)
-            out[take] += values * share.reshape(-1, *([1] * (values.ndim - 1)))
+            out[take] += v * share.reshape(-1, *([1] * (v.ndim - 1)))
         return out if out is not None else np.zeros(len(X))
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
@@ -140,3 +157,8 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
         """SHAP values (features…, base) of the same model mix as ``decision_function``: they add up to it."""
         return self._per_row(X, "contributions")
+
+
+def _threads(n_jobs: int | None, fn: Callable[[_A], _R], items: Iterable[_A]) -> list[_R]:
+    """``[fn(i) for i in items]`` over ``n_jobs`` threads (joblib's meaning: None one, -1 all cores), in order."""
+    return list(Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fn)(i) for i in items))

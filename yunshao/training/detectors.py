@@ -55,6 +55,19 @@ class _Detector(TransformerMixin, OutlierMixin, BaseEstimator):
         else:
             self.offset_ = float(np.percentile(train_scores, 100.0 * float(self.contamination)))
 
+    def _fit(self, Z: Array) -> Array:
+        """Fit on validated rows; returns their ``score_samples`` (which the offset needs anyway)."""
+        raise NotImplementedError
+
+    def fit(self, X: Any, y: Any = None) -> _Detector:
+        self._fit(self._validate(X, reset=True))
+        return self
+
+    def fit_score_samples(self, X: Any) -> Array:
+        """``fit(X).score_samples(X)`` with each row scored once: scoring a county's rows costs as much as
+        fitting on them."""
+        return self._fit(self._validate(X, reset=True))
+
     def score_samples(self, X: Any) -> Array:
         raise NotImplementedError
 
@@ -102,8 +115,7 @@ class IsolationForestDetector(_Detector):
         self.contamination = contamination
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any = None) -> IsolationForestDetector:
-        Z = self._validate(X, reset=True)
+    def _fit(self, Z: Array) -> Array:
         self.imputer_ = SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
         self.scaler_ = RobustScaler()
         prepared = _compress(self.scaler_.fit_transform(self.imputer_.fit_transform(Z)))
@@ -113,8 +125,9 @@ class IsolationForestDetector(_Detector):
             max_features=self.max_features,
             random_state=self.random_state,
         ).fit(prepared)
-        self._set_offset(self.forest_.score_samples(prepared), auto_offset=-0.5)
-        return self
+        train = np.asarray(self.forest_.score_samples(prepared), dtype=np.float64)
+        self._set_offset(train, auto_offset=-0.5)
+        return train
 
     def _prepare(self, X: Any) -> Array:
         check_is_fitted(self, "forest_")
@@ -137,13 +150,12 @@ class ECODDetector(_Detector):
     def __init__(self, contamination: float | Literal["auto"] = 0.1) -> None:
         self.contamination = contamination
 
-    def fit(self, X: Any, y: Any = None) -> ECODDetector:
-        Z = self._validate(X, reset=True)
+    def _fit(self, Z: Array) -> Array:
         self.sorted_ = [np.sort(col[~np.isnan(col)]) for col in Z.T]
         self.tail_ = np.array([_tail_sign(col[~np.isnan(col)]) for col in Z.T], dtype=np.float64)
         train = self.contributions(Z).sum(axis=1)
         self._set_offset(-train, auto_offset=float(-np.percentile(train, 90.0)))
-        return self
+        return -train
 
     def contributions(self, X: Any) -> Array:
         """Per-feature tail scores (rows × features); a row's anomaly score is their sum."""
@@ -189,8 +201,7 @@ class LOFDetector(_Detector):
         self.contamination = contamination
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any = None) -> LOFDetector:
-        Z = self._validate(X, reset=True)
+    def _fit(self, Z: Array) -> Array:
         self.imputer_ = SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
         self.scaler_ = RobustScaler()
         prepared = _compress(self.scaler_.fit_transform(self.imputer_.fit_transform(Z)))
@@ -199,8 +210,9 @@ class LOFDetector(_Detector):
         reduced = self.pca_.transform(prepared)
         neighbours = max(1, min(self.n_neighbors, reduced.shape[0] - 1))
         self.lof_ = LocalOutlierFactor(n_neighbors=neighbours, novelty=True).fit(reduced)
-        self._set_offset(np.asarray(self.lof_.score_samples(reduced)), auto_offset=-1.5)
-        return self
+        train = np.asarray(self.lof_.score_samples(reduced), dtype=np.float64)
+        self._set_offset(train, auto_offset=-1.5)
+        return train
 
     def score_samples(self, X: Any) -> Array:
         check_is_fitted(self, "lof_")

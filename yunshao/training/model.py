@@ -12,11 +12,14 @@ same way everywhere.
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -51,12 +54,32 @@ def feature_columns(frame: pd.DataFrame, spec: ExperimentSpec) -> list[str]:
     return [c for c in feats if c not in spec.features.exclude]
 
 
-class RiskModel(BaseEstimator):
-    """A county's risk model; parameters are the experiment spec and combiner overrides."""
+class _Clock:
+    """Seconds per named step of a fit (``fit_seconds_``; a run reports them)."""
 
-    def __init__(self, spec: ExperimentSpec | None = None, combine_params: dict[str, Any] | None = None) -> None:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def tick(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(now - self._last, 3)
+        self._last = now
+
+
+class RiskModel(BaseEstimator):
+    """A county's risk model; parameters are the experiment spec, combiner overrides and the threads that
+    fit and apply the fold models (``n_jobs``, joblib's meaning; the results do not depend on it)."""
+
+    def __init__(
+        self,
+        spec: ExperimentSpec | None = None,
+        combine_params: dict[str, Any] | None = None,
+        n_jobs: int | None = None,
+    ) -> None:
         self.spec = spec
         self.combine_params = combine_params
+        self.n_jobs = n_jobs
 
     # -- columns -----------------------------------------------------------------------------------------
     @property
@@ -78,31 +101,52 @@ class RiskModel(BaseEstimator):
     # -- fitting -----------------------------------------------------------------------------------------
     def fit(self, frame: pd.DataFrame, targets: Targets | None = None) -> RiskModel:
         """Fit on a project frame (``dataset.load_project_data``) and its targets (None: no outcomes)."""
+        self._fit(frame, targets)
+        return self
+
+    def fit_score(self, frame: pd.DataFrame, targets: Targets | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``fit(frame, targets)``, then ``(score(frame), design(frame))`` from what the fit computed anyway:
+        a run scores the very projects it trained on, and at a city's size each pass over them costs seconds."""
+        design, parts = self._fit(frame, targets)
+        return self._scores(parts), design
+
+    def _fit(self, frame: pd.DataFrame, targets: Targets | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Fit; returns the training rows' design and parts (see ``fit_score``)."""
         spec = self.spec or ExperimentSpec()
         self.feature_columns_ = feature_columns(frame, spec)
         rules = [c for c in frame.columns if c.startswith(RULE_PREFIX)]
         context = [c for c in CONTEXT_COLUMNS if c in frame.columns and (spec.features.rules or c[:6] != "rules_")]
         self.input_columns_ = [*self.feature_columns_, *(rules if spec.features.rules else []), *context]
+        clock = _Clock()
         self.anomaly_ = AnomalyScorer(
             detectors=tuple(spec.anomaly.detectors), n_estimators=spec.anomaly.n_estimators, random_state=spec.seed
-        ).fit(frame[self.feature_columns_])
+        )
+        design = self._design(frame, self.anomaly_.fit_transform(frame[self.feature_columns_]))
         self.combiner_ = RiskCombiner(**{**spec.combine.params, **(self.combine_params or {})})
-        design = self.design(frame)
-        self.pattern_ = self._fit_pattern(frame, design, spec)
+        clock.tick("detectors")
         self.classifier_: CrossFittedClassifier | None = None
         self.classifier_cv_: list[dict[str, Any]] = []
         self.notes_: list[str] = []
         n_pos = 0 if targets is None else targets.n_positive
         folds = None
-        if targets is not None and n_pos >= spec.validation.min_positive:
-            folds = assign_folds(targets.y.to_numpy(), targets.decided_at, spec.validation.folds, spec.seed)
-            self.classifier_ = self._fit_classifier(design, targets, folds, spec)
-        else:
-            self.notes_.append(f"{n_pos} positive labels: no classifier, rules and detectors only")
+        # the pattern detector never reads an outcome: with threads to spare it is fitted beside the classifier
+        with ThreadPoolExecutor(max_workers=1) as side:
+            pattern = side.submit(self._fit_pattern, frame, design, spec)
+            if effective_n_jobs(self.n_jobs) == 1:
+                pattern.result()  # one thread asked for: nothing is fitted side by side
+            if targets is not None and n_pos >= spec.validation.min_positive:
+                folds = assign_folds(targets.y.to_numpy(), targets.decided_at, spec.validation.folds, spec.seed)
+                self.classifier_ = self._fit_classifier(design, targets, folds, spec)
+            else:
+                self.notes_.append(f"{n_pos} positive labels: no classifier, rules and detectors only")
+            self.pattern_ = pattern.result()
+        clock.tick("pattern_and_classifier")
         parts = self.parts(frame, design)  # model scores are out-of-fold for every training row
         y = None if targets is None else targets.y.to_numpy()
         w = None if targets is None else targets.weight.to_numpy()
         self.combiner_.fit(parts, y, w, folds if self.classifier_ is not None else None)
+        clock.tick("combiner")
+        self.fit_seconds_ = clock.seconds
         self.info_ = {
             "spec": spec.name,
             "spec_version": spec.version,
@@ -114,7 +158,7 @@ class RiskModel(BaseEstimator):
             "combination": self.combiner_.method_,
             "thresholds": self.combiner_.thresholds(),
         }
-        return self
+        return design, parts
 
     def _fit_pattern(self, frame: pd.DataFrame, design: pd.DataFrame, spec: ExperimentSpec) -> RiskClassifier | None:
         """The rule-pattern detector learns from the rules' own verdicts, never from outcomes."""
@@ -136,6 +180,7 @@ class RiskModel(BaseEstimator):
                 max_unlabelled=spec.classifier.max_unlabelled,
                 params=spec.classifier.params,
                 random_state=spec.seed,
+                n_jobs=self.n_jobs,
             )
             try:
                 clf.fit(X, targets.y.to_numpy(), targets.weight.to_numpy(), folds=folds)
@@ -167,8 +212,10 @@ class RiskModel(BaseEstimator):
     def design(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The classifier's input: the frame aligned to training columns plus anomaly percentiles."""
         check_is_fitted(self, "anomaly_")
+        return self._design(frame, self.anomaly_.transform(align(frame, self.feature_columns_)))
+
+    def _design(self, frame: pd.DataFrame, anomaly: pd.DataFrame) -> pd.DataFrame:
         base = align(frame, list(dict.fromkeys([*self.input_columns_, *self.feature_columns_])))
-        anomaly = self.anomaly_.transform(align(frame, self.feature_columns_))
         return pd.concat([base, anomaly], axis=1)
 
     def parts(self, frame: pd.DataFrame, design: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -190,9 +237,11 @@ class RiskModel(BaseEstimator):
         ``design`` is ``self.design(frame)`` when the caller has it already (the API explains the same rows).
         """
         check_is_fitted(self, "combiner_")
-        parts = self.parts(frame, design)
+        return self._scores(self.parts(frame, design))
+
+    def _scores(self, parts: pd.DataFrame) -> pd.DataFrame:
         risk = self.combiner_.risk(parts)
-        out = pd.DataFrame(index=frame.index)
+        out = pd.DataFrame(index=parts.index)
         out["risk_score"] = risk
         out["level"] = self.combiner_.levels(parts, risk)
         out["anomaly_score"] = parts["anomaly_score"]

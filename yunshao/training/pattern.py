@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from yunshao.training.classifier import RiskClassifier
+from yunshao.training.crossfit import sample_unlabelled
 from yunshao.training.labels import UNLABELLED
 from yunshao.training.spec import PatternSpec
 
@@ -47,4 +48,6 @@ def fit_pattern(
         random_state=random_state,
         **spec.params,
     )
-    return clf.fit(inputs, y)
+    # a city's hundreds of thousands of unflagged projects are sampled, as for the classifier
+    rows, weight = sample_unlabelled(y, np.ones(len(y)), spec.max_unlabelled, random_state)
+    return clf.fit(inputs.iloc[rows], y[rows], sample_weight=weight[rows])

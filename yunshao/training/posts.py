@@ -280,9 +280,11 @@ def expected_schemes(pairs: pd.DataFrame, weighted: pd.Series) -> pd.Series:
     total = pairs["weight"].sum()
     if total <= 0:
         return pd.Series(0.0, index=weighted.index)
+    # each pair once per scheme it shows (a city has millions of pairs: no Python call per pair)
+    shown = pairs[["weight", "schemes"]].explode("schemes").groupby("schemes")["weight"].sum()
     expected = pd.Series(0.0, index=weighted.index)
     for scheme in OFFICIAL_SCHEMES:
-        rate = float((pairs["weight"] * pairs["schemes"].map(lambda s, k=scheme: k in s)).sum() / total)
+        rate = float(shown.get(scheme, 0.0) / total)
         expected += 1.0 - (1.0 - rate) ** weighted
     return expected
 

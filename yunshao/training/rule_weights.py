@@ -111,8 +111,8 @@ class RuleConfirmation(BaseEstimator):
         check_is_fitted(self, "strength_")
         cols = rule_columns(parts)
         known = dict(zip(self.columns_, self.strength_, strict=True))
-        hit = parts[cols].fillna(0).to_numpy(float) > 0
         severity = parts[cols].fillna(0).to_numpy(float)
+        hit = severity > 0
         fallback = np.where(severity >= 2, self.red_hit, self.yellow_hit)
         values = np.array([known.get(c, np.nan) for c in cols], dtype=float)
         strength = np.where(np.isnan(values)[None, :], fallback, values[None, :])

@@ -66,10 +66,16 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
     targets = make_targets(outcomes, "project", data.index, partial_weight=settings.model.partial_weight)
     report.labels = {"positive": targets.n_positive, "negative": targets.n_negative}
     _tick(report, "load", clock, progress)
-    model = _choose_model(data, targets, settings, report)
     clock = time.perf_counter()
-    design = model.design(data.frame)  # once for the scores and the explanations of the flagged rows
-    scores = model.score(data.frame, design)
+    model, fitted = _choose_model(data, targets, settings, report)
+    _tick(report, "train", clock, progress)
+    clock = time.perf_counter()
+    if fitted is None:
+        design = model.design(data.frame)  # once for the scores and the explanations of the flagged rows
+        scores = model.score(data.frame, design)
+    else:
+        scores, design = fitted
+        report.seconds.update({f"train_{k}": v for k, v in model.fit_seconds_.items()})
     _tick(report, "score", clock, progress)
     clock = time.perf_counter()
     scores["top_factors"] = _explanations(model, data, scores, settings, design)
@@ -130,8 +136,11 @@ def _tick(report: ScoreReport, step: str, start: float, progress: Progress | Non
         progress(step)
 
 
-def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: ScoreReport) -> RiskModel:
-    """The champion when there is one, else a model fitted on this county (see the module docstring)."""
+def _choose_model(
+    data: ProjectData, targets: Any, settings: Settings, report: ScoreReport
+) -> tuple[RiskModel, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    """The champion when there is one, else a model fitted on this county (see the module docstring);
+    with the latter, the county's scores and design the fit computed (``RiskModel.fit_score``)."""
     if settings.model.use_champion:
         from yunshao.training.registry import find_champion
 
@@ -140,9 +149,10 @@ def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: S
             model, version = found
             report.model_source, report.model_version = "champion", version
             report.notes.append(f"scored with the registry's champion, version {version}")
-            return model
+            return model, None
     spec = spec_from_settings(settings)
-    model = RiskModel(spec).fit(data.frame, targets)
+    model = RiskModel(spec, n_jobs=settings.engine.threads or -1)
+    fitted = model.fit_score(data.frame, targets)
     report.notes.extend(model.notes_)
     if model.classifier_ is not None:
         report.model_source = "trained_in_run"
@@ -155,7 +165,7 @@ def _choose_model(data: ProjectData, targets: Any, settings: Settings, report: S
             f"no model: {targets.n_positive} positive labels (need {settings.model.min_labels}); "
             "risk from rules and anomaly detectors, model_score is null"
         )
-    return model
+    return model, fitted
 
 
 def describe_model(model: RiskModel, data: ProjectData, report: ScoreReport) -> None:

@@ -49,6 +49,9 @@ class PatternSpec(_Strict):
     min_rule: float = Field(default=0.7, description="rule evidence (0-1) that makes a pseudo-positive")
     unlabelled_weight: float = 0.2
     min_positive: int = Field(default=10, description="pseudo-positives needed to train it")
+    max_unlabelled: int | None = Field(
+        default=50_000, description="unlabelled projects sampled to train it (None: all); weights rescaled"
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="RiskClassifier parameters")
 
 

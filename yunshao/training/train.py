@@ -29,10 +29,15 @@ class FitResult:
 
 
 def fit_risk_model(
-    data: ProjectData, targets: Targets | None, spec: ExperimentSpec, *, combine_overrides: dict[str, Any] | None = None
+    data: ProjectData,
+    targets: Targets | None,
+    spec: ExperimentSpec,
+    *,
+    combine_overrides: dict[str, Any] | None = None,
+    n_jobs: int | None = None,
 ) -> FitResult:
-    """Fit a RiskModel on ``data`` and report what it chose."""
-    model = RiskModel(spec, combine_overrides).fit(data.frame, targets)
+    """Fit a RiskModel on ``data`` and report what it chose (``n_jobs``: threads, as in RiskModel)."""
+    model = RiskModel(spec, combine_overrides, n_jobs=n_jobs).fit(data.frame, targets)
     return describe_fit(model, data, targets)
 
 

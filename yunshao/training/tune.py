@@ -75,7 +75,7 @@ def _space(spec: ExperimentSpec) -> tuple[dict[str, list[Any]], dict[str, list[A
     return classifier, combine
 
 
-def objective_for(data: ProjectData, targets: Targets, spec: ExperimentSpec) -> Any:
+def objective_for(data: ProjectData, targets: Targets, spec: ExperimentSpec, n_jobs: int | None = None) -> Any:
     classifier_space, combine_space = _space(spec)
 
     def objective(trial: optuna.Trial) -> float:
@@ -97,7 +97,7 @@ def objective_for(data: ProjectData, targets: Targets, spec: ExperimentSpec) -> 
                 trial_spec = spec.model_copy(deep=True)
                 trial_spec.classifier.unlabelled_weights = [weight]
                 trial_spec.classifier.params = {**spec.classifier.params, **clf, "n_estimators": trees}
-                result = fit_risk_model(data, targets, trial_spec, combine_overrides=comb)
+                result = fit_risk_model(data, targets, trial_spec, combine_overrides=comb, n_jobs=n_jobs)
                 value = result.metrics.get("cv_ap", float("nan"))
                 if np.isnan(value):
                     raise optuna.TrialPruned("too few outcomes to cross-validate this trial")
@@ -144,7 +144,11 @@ def tune(
     with mlflow.start_run(run_name=f"tune-{spec.tune.study_name}"):
         mlflow.log_params({"study": spec.tune.study_name, "storage": storage, "spec": spec.name})
         if missing:
-            study.optimize(objective_for(*data, spec), n_trials=missing, callbacks=[_reporter(missing, progress)])
+            study.optimize(
+                objective_for(*data, spec, settings.engine.threads or -1),
+                n_trials=missing,
+                callbacks=[_reporter(missing, progress)],
+            )
         best = _best(study)
         if best is not None:
             mlflow.log_metric("best_cv_ap", best[0])

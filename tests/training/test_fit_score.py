@@ -1,0 +1,61 @@
+"""A run scores the county it trained on from what the fit computed: the shortcuts must change nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.training.synth import make_store
+from yunshao.training.anomaly import AnomalyScorer
+from yunshao.training.dataset import load_project_data
+from yunshao.training.detectors import DETECTORS
+from yunshao.training.labels import make_targets, read_outcomes
+from yunshao.training.model import RiskModel
+from yunshao.training.spec import ExperimentSpec
+
+
+def _rows(seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    X = rng.lognormal(0, 1, (300, 6))
+    X[rng.random(X.shape) < 0.1] = np.nan
+    X[0] = 40.0  # an outlier
+    return X
+
+
+@pytest.mark.parametrize("name", sorted(DETECTORS))
+def test_fit_score_samples_equals_fit_then_score_samples(name):
+    X = _rows()
+    one = DETECTORS[name]()
+    two = DETECTORS[name]()
+    if "random_state" in one.get_params():
+        one.set_params(random_state=0)
+        two.set_params(random_state=0)
+    np.testing.assert_array_equal(one.fit_score_samples(X), two.fit(X).score_samples(X))
+    assert one.offset_ == two.offset_
+
+
+def test_anomaly_fit_transform_equals_fit_then_transform():
+    X = pd.DataFrame(_rows(1), columns=[f"f{j}" for j in range(6)])
+    scorer = AnomalyScorer(detectors=("iforest", "ecod", "lof"), n_estimators=40, random_state=0)
+    got = scorer.fit_transform(X)
+    pd.testing.assert_frame_equal(got, AnomalyScorer(**scorer.get_params()).fit(X).transform(X))
+    pd.testing.assert_frame_equal(got, scorer.transform(X))
+
+
+@pytest.mark.parametrize("label_frac", [0.5, 0.0])  # with a classifier, and rules and detectors only
+def test_fit_score_equals_fit_then_score_and_design(label_frac):
+    con, _ = make_store(400, seed=5, label_frac=label_frac)
+    data = load_project_data(con)
+    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
+    spec = ExperimentSpec(seed=0)
+    spec.anomaly.n_estimators = 40
+    spec.classifier.params = {"n_estimators": 40}
+    model = RiskModel(spec, n_jobs=2)
+    scores, design = model.fit_score(data.frame, targets)
+    assert (model.classifier_ is not None) == (label_frac > 0)
+    pd.testing.assert_frame_equal(design, model.design(data.frame))
+    pd.testing.assert_frame_equal(scores, model.score(data.frame))
+    # and a model fitted on one thread is the same model
+    alone = RiskModel(spec, n_jobs=1).fit(data.frame, targets)
+    pd.testing.assert_frame_equal(scores, alone.score(data.frame))
