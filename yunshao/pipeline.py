@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -23,6 +23,7 @@ from yunshao.contract.outputs import output_files
 from yunshao.contract.report import require_projects
 from yunshao.engine import connect
 from yunshao.engine.backend import Backend
+from yunshao.engine.duck import release_temp_tables
 from yunshao.settings import Settings
 
 STORE_NAME = "yunshao.duckdb"
@@ -44,6 +45,7 @@ class RunResult:
     out: str
     started_at: str
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_memory_gib: dict[str, float] = field(default_factory=dict)
     load: dict[str, Any] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, Any] = field(default_factory=dict)
@@ -81,6 +83,7 @@ def run(
             present = _with_documents(con, dataset, present, settings, result, on_stage)
             _graph(con, present, settings, result, rules_dirs, on_stage)
         _ensure_document_tables(con)
+        release_temp_tables(con, settings.engine.duckdb_memory_limit())  # the store holds all the models read
         _score(con, out, settings, result, on_stage)
         with _stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
@@ -249,15 +252,32 @@ def _as_dict(report: Any) -> dict[str, Any]:
     return {"value": str(report)}
 
 
+class Timed(Protocol):
+    """A run's or an update's record: seconds and peak memory per stage."""
+
+    seconds: dict[str, float]
+    peak_memory_gib: dict[str, float]
+
+
 @contextmanager
-def _stage(result: RunResult, name: str, hook: StageHook | None) -> Iterator[None]:
+def _stage(result: Timed, name: str, hook: StageHook | None) -> Iterator[None]:
     if hook:
         hook(name, "start")
     start = time.perf_counter()
     yield
     result.seconds[name] = round(time.perf_counter() - start, 3)
+    result.peak_memory_gib[name] = peak_memory_gib()
     if hook:
         hook(name, "done")
+
+
+def peak_memory_gib() -> float:
+    """This process's peak resident memory so far (Linux reports KiB; 0 where there is no ``resource``)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3)
 
 
 def clear_outputs(out: Path) -> None:

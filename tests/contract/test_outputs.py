@@ -93,3 +93,13 @@ def test_docs_page_is_up_to_date() -> None:
     assert DOCS_PAGE.read_text(encoding="utf-8") == render_markdown(), (
         "docs/outputs.md is stale: run `python -m yunshao.contract.outputs_doc` (or `make docs`)"
     )
+
+
+def test_run_json_records_a_peak_memory_per_stage_that_never_falls(out: Path) -> None:
+    """The peak so far at the end of each stage: every timed stage has one, and a later stage's is never
+    lower than an earlier one's (a process's peak can only grow); the run's own process holds some MiB."""
+    recorded = json.loads((out / RUN_FILE).read_text(encoding="utf-8"))
+    peaks = recorded["peak_memory_gib"]
+    assert list(peaks) == list(recorded["seconds"])
+    values = list(peaks.values())
+    assert values == sorted(values) and values[0] > 0.01

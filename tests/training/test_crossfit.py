@@ -209,9 +209,12 @@ def test_capping_unlabelled_rows_preserves_their_total_weight_in_training(monkey
         assert w_k[y_k == -1].sum() == pytest.approx(0.1 * n_unl_train)
 
 
-def test_threads_give_the_same_models_and_scores_as_one_thread():
+def test_threads_give_the_same_models_and_scores_as_one_thread(monkeypatch):
     """Fold models fitted and applied over 2 threads equal, bit for bit, those of one thread (each fold
     model is seeded and independent; the folds' predictions are summed in fold order either way)."""
+    from yunshao.training import crossfit
+
+    monkeypatch.setattr(crossfit, "THREADED_ROWS", 1)  # predictions over threads, as for a city's batch
     X, y, weight, folds = _data(seed=3)
     new = _new_rows()
     fits = [

@@ -439,6 +439,12 @@ RUN_FIELDS: tuple[RunField, ...] = (
     RunField("started_at", "string", "开始时间（ISO 8601）", "when the run started (ISO 8601)"),
     RunField("seconds", "object", "各阶段耗时（秒）", "seconds per stage"),
     RunField(
+        "peak_memory_gib",
+        "object",
+        "各阶段结束时本进程的峰值内存（GiB）",
+        "the process's peak resident memory at the end of each stage (GiB)",
+    ),
+    RunField(
         "load", "object", "每表读入、保留、隔离行数及原因", "rows read, kept and quarantined per table, and the reasons"
     ),
     RunField("features", "object", "特征族的行数、耗时与跳过的族", "feature families: rows, times, skipped ones"),

@@ -26,6 +26,8 @@ from sklearn.utils.validation import check_is_fitted
 from yunshao.training.classifier import RiskClassifier, Treatment
 from yunshao.training.labels import UNLABELLED
 
+#: fewest rows for which predictions are spread over threads
+THREADED_ROWS = 20_000
 _A = TypeVar("_A")
 _R = TypeVar("_R")
 
@@ -131,10 +133,10 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         unseen = fold < 0
         takes = [(model, (fold == k) | unseen) for k, model in enumerate(self.models_)]
         takes = [(model, take) for model, take in takes if take.any()]
-        # predictions fold by fold over threads; summed in fold order, so as exact as one thread
-        values = _threads(
-            getattr(self, "n_jobs", None), lambda mt: np.asarray(getattr(mt[0], method)(X.loc[mt[1]])), takes
-        )
+        # predictions fold by fold over threads (for batches worth a pool: an API request is a few hundred
+        # rows); summed in fold order, so as exact as one thread
+        n_jobs = getattr(self, "n_jobs", None) if len(X) >= THREADED_ROWS else None
+        values = _threads(n_jobs, lambda mt: np.asarray(getattr(mt[0], method)(X.loc[mt[1]])), takes)
         out: np.ndarray | None = None
         for (_, take), v in zip(takes, values, strict=True):
             if out is None:

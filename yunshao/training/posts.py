@@ -135,7 +135,8 @@ def post_frame(
     """
     if not has_table(con, "posts"):
         return pd.DataFrame()
-    posts = con.execute("SELECT post_id FROM posts").df()["post_id"].astype(str)
+    # sorted: the frame's row order decides the folds, and DuckDB's physical order varies with memory
+    posts = con.execute("SELECT post_id FROM posts ORDER BY post_id").df()["post_id"].astype(str)
     out = pd.DataFrame(index=pd.Index(posts.unique(), name="post_id"))
     if has_table(con, "features_post"):
         own = numeric_features(con, "features_post", "post_id")

@@ -249,7 +249,7 @@ def write_post_scores(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> No
 def _post_ids(con: duckdb.DuckDBPyConnection) -> pd.Index:
     if not has_table(con, "posts"):
         return pd.Index([], dtype=str)
-    return pd.Index(con.execute("SELECT DISTINCT post_id FROM posts").df()["post_id"].astype(str))
+    return pd.Index(con.execute("SELECT DISTINCT post_id FROM posts ORDER BY post_id").df()["post_id"].astype(str))
 
 
 def save_model(con: duckdb.DuckDBPyConnection, model: RiskModel, report: ScoreReport) -> None:

@@ -21,9 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +31,7 @@ import duckdb
 
 from yunshao.contract.errors import ContractError
 from yunshao.engine import connect
+from yunshao.pipeline import _stage
 from yunshao.settings import Settings
 from yunshao.update.delta import DeltaReport, apply_delta
 
@@ -49,6 +48,7 @@ class UpdateResult:
     store: str
     started_at: str
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_memory_gib: dict[str, float] = field(default_factory=dict)
     tables: dict[str, dict[str, int]] = field(default_factory=dict)  # per delta table: read, kept, …
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int | None] = field(default_factory=dict)  # keys changed per derived table
@@ -201,14 +201,3 @@ def _record(out: Path, result: UpdateResult) -> None:
         recorded = {}
     recorded.setdefault("updates", []).append(asdict(result))
     path.write_text(json.dumps(recorded, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-
-
-@contextmanager
-def _stage(result: UpdateResult, name: str, hook: StageHook | None) -> Iterator[None]:
-    if hook:
-        hook(name, "start")
-    start = time.perf_counter()
-    yield
-    result.seconds[name] = round(time.perf_counter() - start, 3)
-    if hook:
-        hook(name, "done")

@@ -8,3 +8,4 @@ SELECT
     domain,
     COALESCE(lower(category) LIKE '%emergency%' OR category LIKE '%抢险%', FALSE) AS is_emergency
 FROM projects
+ORDER BY project_id  -- the frame's row order decides the folds: never DuckDB's physical order
