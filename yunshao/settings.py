@@ -30,6 +30,10 @@ class EngineSettings(BaseModel):
     spark_master: str = Field(default="local[2]", description="Spark master when name = spark: local[n] or spark://…")
     spark_driver_memory: str = Field(default="4g", description="Spark driver heap (local mode runs all in it)")
 
+    def n_jobs(self) -> int:
+        """``threads`` in joblib's terms, for what fits models beside the SQL (-1: all cores)."""
+        return self.threads or -1
+
     def duckdb_memory_limit(self) -> str:
         """The memory limit DuckDB runs with: the one set, else derived from the machine.
 

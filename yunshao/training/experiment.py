@@ -76,7 +76,7 @@ def train(
         data = training_data(prepare_store(dataset, settings), settings)
     frame, targets = data
     step(TRAIN_STEPS[1])
-    result = fit_risk_model(frame, targets, spec, n_jobs=settings.engine.threads or -1)
+    result = fit_risk_model(frame, targets, spec, n_jobs=settings.engine.n_jobs())
     step(TRAIN_STEPS[2])
     use_experiment(settings.model)
     with mlflow.start_run(run_name=f"train-{spec.name}-v{spec.version}") as run:

@@ -151,7 +151,7 @@ def _choose_model(
             report.notes.append(f"scored with the registry's champion, version {version}")
             return model, None
     spec = spec_from_settings(settings)
-    model = RiskModel(spec, n_jobs=settings.engine.threads or -1)
+    model = RiskModel(spec, n_jobs=settings.engine.n_jobs())
     fitted = model.fit_score(data.frame, targets)
     report.notes.extend(model.notes_)
     if model.classifier_ is not None:

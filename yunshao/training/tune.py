@@ -145,7 +145,7 @@ def tune(
         mlflow.log_params({"study": spec.tune.study_name, "storage": storage, "spec": spec.name})
         if missing:
             study.optimize(
-                objective_for(*data, spec, settings.engine.threads or -1),
+                objective_for(*data, spec, settings.engine.n_jobs()),
                 n_trials=missing,
                 callbacks=[_reporter(missing, progress)],
             )
