@@ -85,7 +85,7 @@ def run(
         _ensure_document_tables(con)
         release_temp_tables(con, settings.engine.duckdb_memory_limit())  # the store holds all the models read
         _score(con, out, settings, result, on_stage)
-        with _stage(result, "outputs", on_stage):
+        with timed_stage(result, "outputs", on_stage):
             result.outputs = write_outputs(con, out)
             result.levels = _levels(con)
     finally:
@@ -97,7 +97,7 @@ def run(
 def _load(
     dataset: Path, con: duckdb.DuckDBPyConnection, settings: Settings, result: RunResult, on_stage: StageHook | None
 ) -> LoadReport:
-    with _stage(result, "load", on_stage):
+    with timed_stage(result, "load", on_stage):
         report = load_dataset(dataset, con, settings.load)
         require_projects(con, report)
         result.load = load_summary(report, settings)
@@ -115,10 +115,10 @@ def _graph(
     """Features and rules, one SQL graph, on the embedded DuckDB or a Spark backend, each stage timed."""
     from yunshao.features import build_features
 
-    with _stage(result, "features", on_stage):
+    with timed_stage(result, "features", on_stage):
         features = build_features(target, settings, present)
         result.features = _as_dict(features)
-    with _stage(result, "rules", on_stage):
+    with timed_stage(result, "rules", on_stage):
         result.rules = _as_dict(run_rules_of_run(target, settings, present, rules_dirs, features.steps))
 
 
@@ -166,7 +166,7 @@ def _with_documents(
         return present
     from yunshao.documents.stage import run_documents
 
-    with _stage(result, "documents", on_stage):
+    with timed_stage(result, "documents", on_stage):
         present, report = run_documents(con, dataset, present, workers=settings.engine.threads)
     result.load["documents"] = asdict(report)
     table = result.load.get("tables", {}).get("bid_documents")
@@ -194,7 +194,7 @@ def _score(
     from yunshao.training import score_run
 
     result.load["feedback"] = _attach_feedback(con, out, settings)
-    with _stage(result, "models", on_stage):
+    with timed_stage(result, "models", on_stage):
         result.scoring = _as_dict(score_run(con, settings))
 
 
@@ -260,7 +260,8 @@ class Timed(Protocol):
 
 
 @contextmanager
-def _stage(result: Timed, name: str, hook: StageHook | None) -> Iterator[None]:
+def timed_stage(result: Timed, name: str, hook: StageHook | None) -> Iterator[None]:
+    """A stage of a run or an update: announced to ``hook``, its seconds and the peak memory recorded."""
     if hook:
         hook(name, "start")
     start = time.perf_counter()

@@ -26,10 +26,10 @@ from yunshao.pipeline import (
     RunResult,
     StageHook,
     _graph,
-    _stage,
     _with_ocds_hits,
     load_summary,
     run_rules_of_run,
+    timed_stage,
 )
 from yunshao.settings import Settings
 
@@ -55,7 +55,7 @@ def graph_on_spark(
         master=engine.spark_master, timezone=engine.timezone, driver_memory=engine.spark_driver_memory
     )
     work = out / SPARK_WORK
-    with _stage(result, "load", on_stage):
+    with timed_stage(result, "load", on_stage):
         report = load_dataset_spark(dataset, spark, settings.load, workdir=work / "load")
         require_projects(SparkBackend(spark), report)
         result.load = load_summary(report, settings)
@@ -65,7 +65,7 @@ def graph_on_spark(
         present = present - {"bid_documents"}
         result.load["documents"] = {"skipped": "bid files are compared on the embedded engine (engine.name = duckdb)"}
     _graph(backend, present, settings, result, rules_dirs, on_stage)
-    with _stage(result, "store", on_stage):
+    with timed_stage(result, "store", on_stage):
         result.load["store_rows"] = _to_store(spark, con, report, settings, rules_dirs, present, work / "store")
     # the store holds it all now: the JVM's heap and the Parquet copies are given back before the models
     spark.stop()

@@ -31,7 +31,7 @@ import duckdb
 
 from yunshao.contract.errors import ContractError
 from yunshao.engine import connect
-from yunshao.pipeline import _stage
+from yunshao.pipeline import timed_stage
 from yunshao.settings import Settings
 from yunshao.update.delta import DeltaReport, apply_delta
 
@@ -93,14 +93,14 @@ def update(
     work = store.parent / WORK_NAME
     try:
         _copy_store(store, work)
-        with _stage(result, "delta", on_stage):
+        with timed_stage(result, "delta", on_stage):
             _load_delta(delta, work, settings, result)
         _recompute(work, settings, rules_dirs, result, on_stage)
         os.replace(work, store)
     finally:
         for leftover in (work, work.with_name(work.name + ".wal")):
             leftover.unlink(missing_ok=True)
-    with _stage(result, "outputs", on_stage):
+    with timed_stage(result, "outputs", on_stage):
         result.outputs = _write_outputs(store)
     _record(store.parent, result)
     return result
@@ -149,12 +149,12 @@ def _recompute(
     try:
         _attach_feedback(con, work.parent, settings)
         present = _present_tables(con)
-        with _stage(result, "features", on_stage):
+        with timed_stage(result, "features", on_stage):
             features = build_features(con, settings, present)
-        with _stage(result, "rules", on_stage):
+        with timed_stage(result, "rules", on_stage):
             run_rules(con, settings, lang=settings.lang, extra_dirs=tuple(rules_dirs), present_tables=present,
                       steps_ready=features.steps)  # fmt: skip
-        with _stage(result, "models", on_stage):
+        with timed_stage(result, "models", on_stage):
             changed = changed_projects(con)
             result.changed = {n: count_changed(con, n) for n in ("features_tender", "features_post", "warnings")}
             result.changed["projects"] = None if changed is None else len(changed)
