@@ -103,3 +103,19 @@ def make_store(
         "project_id"
     )
     return con, truth
+
+
+def fit_inputs(n: int, seed: int, label_frac: float, *, forest: int, trees: int):
+    """A hand-made store's project data, its targets and a small spec (``forest`` Isolation Forest trees,
+    ``trees`` LightGBM rounds), ready for ``RiskModel`` or ``fit_risk_model``."""
+    from yunshao.training.dataset import load_project_data
+    from yunshao.training.labels import make_targets, read_outcomes
+    from yunshao.training.spec import ExperimentSpec
+
+    con, _ = make_store(n, seed=seed, label_frac=label_frac)
+    data = load_project_data(con)
+    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
+    spec = ExperimentSpec(seed=0)
+    spec.anomaly.n_estimators = forest
+    spec.classifier.params = {"n_estimators": trees}
+    return data, targets, spec

@@ -7,21 +7,13 @@ import pandas as pd
 import pytest
 import shap
 
-from tests.training.synth import make_store
-from yunshao.training.dataset import load_project_data
+from tests.training.synth import fit_inputs
 from yunshao.training.explain import BASE, explain_projects, shap_contributions
-from yunshao.training.labels import make_targets, read_outcomes
-from yunshao.training.spec import ExperimentSpec
 from yunshao.training.train import fit_risk_model
 
 
 def _fitted(label_frac: float):
-    con, _ = make_store(500, seed=3, label_frac=label_frac)
-    data = load_project_data(con)
-    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
-    spec = ExperimentSpec(seed=0)
-    spec.anomaly.n_estimators = 50
-    spec.classifier.params = {"n_estimators": 60}
+    data, targets, spec = fit_inputs(500, 3, label_frac, forest=50, trees=60)
     return data, fit_risk_model(data, targets, spec).model
 
 

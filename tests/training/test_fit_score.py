@@ -6,13 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.training.synth import make_store
+from tests.training.synth import fit_inputs, make_store
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.dataset import load_project_data
 from yunshao.training.detectors import DETECTORS
-from yunshao.training.labels import make_targets, read_outcomes
 from yunshao.training.model import RiskModel
-from yunshao.training.spec import ExperimentSpec
 
 
 def _rows(seed: int = 0) -> np.ndarray:
@@ -45,12 +43,7 @@ def test_anomaly_fit_transform_equals_fit_then_transform():
 
 @pytest.mark.parametrize("label_frac", [0.5, 0.0])  # with a classifier, and rules and detectors only
 def test_fit_score_equals_fit_then_score_and_design(label_frac):
-    con, _ = make_store(400, seed=5, label_frac=label_frac)
-    data = load_project_data(con)
-    targets = make_targets(read_outcomes(con), "project", data.index, partial_weight=0.5)
-    spec = ExperimentSpec(seed=0)
-    spec.anomaly.n_estimators = 40
-    spec.classifier.params = {"n_estimators": 40}
+    data, targets, spec = fit_inputs(400, 5, label_frac, forest=40, trees=40)
     model = RiskModel(spec, n_jobs=2)
     scores, design = model.fit_score(data.frame, targets)
     assert (model.classifier_ is not None) == (label_frac > 0)
