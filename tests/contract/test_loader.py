@@ -101,6 +101,45 @@ def test_duplicate_primary_id_keeps_the_first(tmp_path: Path) -> None:
     assert (report.tables["approvals"].read, report.tables["approvals"].kept) == (5, 4)
 
 
+def test_duplicate_composite_key_with_an_empty_part_keeps_the_first_good_row(tmp_path: Path) -> None:
+    """company_people's key (company, person, role, since) may have an empty ``since``: two rows both
+    without it are the same key. A row refused for another reason is not the "first" of its key."""
+    tables = small_tables()
+    tables["companies"] = pd.DataFrame({"company_id": ["C1"]})
+    tables["company_people"] = pd.DataFrame(
+        {
+            "company_id": ["C1", "C1", "C1", "C1", "C1"],
+            "person_id": ["A", "A", "A", "B", "A"],
+            "role": ["shareholder"] * 5,
+            "share_pct": ["150", "20", "30", "40", "50"],
+            "since": [None, None, "2020-01-01", None, None],
+        }
+    )
+    con, report = load(write_csv(tmp_path / "ds", tables))
+    kept = con.execute("SELECT person_id, share_pct, since FROM company_people ORDER BY share_pct").fetchall()
+    assert [(p, float(s), str(d) if d else None) for p, s, d in kept] == [
+        ("A", 20.0, None),
+        ("A", 30.0, "2020-01-01"),
+        ("B", 40.0, None),
+    ]
+    q = quarantine(con)
+    q = q[q["table"] == "company_people"]
+    assert list(q["file_row"]) == [1, 5]
+    assert q.iloc[0]["reason"] == "share_pct range: 150.0 is above 100"
+    assert q.iloc[1]["reason"] == (
+        "company_id duplicate: company_id=C1, person_id=A, role=shareholder, since=null "
+        "already loaded from an earlier row"
+    )
+    assert (report.tables["company_people"].read, report.tables["company_people"].kept) == (5, 3)
+
+
+def test_no_staging_object_outlives_the_load(dataset: Path) -> None:
+    con, _ = load(dataset)
+    temporary = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND temporary").fetchall()
+    assert (temporary, views) == ([], [])
+
+
 def test_gbk_csv_loads_with_its_chinese_text(tmp_path: Path) -> None:
     folder = write_csv(tmp_path / "ds", small_tables())
     small_tables()["units"].to_csv(folder / "units.csv", index=False, encoding="gbk")
