@@ -3,8 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import expit, logit
 
 from yunshao.training.combine import RiskCombiner, precision_threshold, unverified_posterior
+from yunshao.training.rule_weights import RuleHits
 
 
 def test_risk_is_the_documented_weighted_mean():
@@ -92,3 +94,43 @@ def test_red_threshold_is_the_lowest_with_estimated_precision_on_the_target():
     # nothing reaches 0.95 when the top block is not eligible
     top_out = risk < 90
     assert precision_threshold(risk, top_out, y, 0.95)[1] == "outcomes: precision target not reached"
+
+
+def test_out_of_fold_rule_component_hides_each_folds_outcomes():
+    """Fold k's rule component uses strengths learnt with fold k's outcomes hidden. Worked by hand: rule A
+    hits rows 0-3 (y 1, 1, 0, -1), rule B rows 4-5 (y 0, 1); prior_strength 0 and no rarity scaling, so a
+    rule's strength is its prior 0.7 moved by its confirmation rate θ against the base rate b."""
+    parts = pd.DataFrame(
+        {
+            "rule__A": [2, 2, 2, 2, 0, 0, 0, 0],
+            "rule__B": [0, 0, 0, 0, 2, 2, 0, 0],
+            "rules_red": [1, 1, 1, 1, 1, 1, 0, 0],
+            "rules_yellow": 0,
+            "anomaly_score": 0.0,
+            "model_score": 0.5,
+            "is_emergency": 0,
+        }
+    )
+    y = np.array([1, 1, 0, -1, 0, 1, 0, 1])
+    folds = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    comb = RiskCombiner(rarity_ref=None, prior_strength=0.0, min_checked=99)
+    comp = comb.components(parts)
+    oof = comb._oof_components(parts, comp, RuleHits.of(parts), y, None, folds)["rule"].to_numpy()
+
+    def strength(theta: float, base: float) -> float:
+        return float(expit(logit(0.7) + logit(np.clip(theta, 1e-3, 1 - 1e-3)) - logit(base)))
+
+    # fold 0 hidden: outcomes of rows 1, 5, 7 remain (all 1): b = 1, θ_A = 1, θ_B = 1
+    # fold 1 hidden: rows 0, 2, 4, 6 remain (1, 0, 0, 0): b = 1/4, θ_A = 1/2, θ_B = 0
+    b0, b1 = 1 - 1e-3, 0.25
+    expected = [
+        strength(1.0, b0),
+        strength(0.5, b1),
+        strength(1.0, b0),
+        strength(0.5, b1),
+        strength(1.0, b0),
+        strength(0.0, b1),
+        0.0,
+        0.0,
+    ]
+    assert np.allclose(oof, expected)

@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from yunshao.settings import ModelSettings
 from yunshao.training.evaluate import average_precision
-from yunshao.training.rule_weights import RuleConfirmation, rule_columns
+from yunshao.training.rule_weights import RuleConfirmation, RuleHits, rule_columns
 
 PARTS = ("rules_red", "rules_yellow", "anomaly_score", "pattern_score", "model_score", "is_emergency")
 LEVELS = ("red", "yellow", "green")
@@ -105,16 +105,11 @@ class RiskCombiner(BaseEstimator):
             min_checked=self.min_checked,
         )
 
-    def fit_rules(self, parts: pd.DataFrame, y: Any = None, sample_weight: Any = None) -> RiskCombiner:
-        """Learn each rule's strength: how often it fires here and, with outcomes, how often it is confirmed."""
-        self.rules_ = self._rule_model().fit(parts, y, sample_weight)
-        return self
-
-    def rule_strengths(self, parts: pd.DataFrame) -> pd.DataFrame:
+    def rule_strengths(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> pd.DataFrame:
         """Per rule column, the probability-like strength of its hit on each row (0 where it did not hit).
 
         Without per-rule columns, the red/yellow counts are used unscaled: n hits of strength p combine
-        like one hit of strength 1 - (1-p)^n.
+        like one hit of strength 1 - (1-p)^n. ``hits`` is ``RuleHits.of(parts)`` when the caller has it.
         """
         if not rule_columns(parts):
             red = parts["rules_red"].fillna(0).to_numpy(float)
@@ -123,15 +118,16 @@ class RiskCombiner(BaseEstimator):
                 {"rules_red": 1 - (1 - self.red_hit) ** red, "rules_yellow": 1 - (1 - self.yellow_hit) ** yellow},
                 index=parts.index,
             )
+        hits = RuleHits.of(parts) if hits is None else hits
         rules = getattr(self, "rules_", None)
         if rules is None:  # not fitted: rates from the rows at hand, no outcomes
-            rules = self._rule_model().fit(parts)
-        return rules.strengths(parts)
+            rules = self._rule_model().fit_hits(hits)
+        return pd.DataFrame(rules.strength_matrix(hits), index=parts.index, columns=hits.columns)
 
     # -- components and candidate scores -----------------------------------------------------------------
-    def components(self, parts: pd.DataFrame) -> pd.DataFrame:
+    def components(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> pd.DataFrame:
         """The 0–1 components (``pattern``/``model`` NaN where there is no such score)."""
-        strengths = self.rule_strengths(parts).to_numpy()
+        strengths = self.rule_strengths(parts, hits).to_numpy()
         rule = 1 - np.prod(1 - strengths, axis=1)
         anomaly = np.clip(parts["anomaly_score"].fillna(0).to_numpy(float), 0, 1) ** self.anomaly_power
         missing = np.full(len(parts), np.nan)
@@ -181,14 +177,15 @@ class RiskCombiner(BaseEstimator):
         column = {"rules": "rule", "detectors": "anomaly", "classifier": "model"}[name]
         return np.asarray(100.0 * comp[column].fillna(0).to_numpy(float), dtype=float)
 
-    def risk(self, parts: pd.DataFrame) -> np.ndarray:
+    def risk(self, parts: pd.DataFrame, comp: pd.DataFrame | None = None) -> np.ndarray:
         """The risk: without outcomes the weighted mean; with them the chosen combination, shrunk.
 
         A choice made on n positive outcomes moves the score n/(n + ``shrink_labels``) of the way from the
         default weighted mean to the chosen candidate (both as percentiles among the fitted county's
         projects): cross-validation on a few dozen biased outcomes is noisy, so few labels move it little.
+        ``comp`` is ``components(parts)`` when the caller has it.
         """
-        comp = self.components(parts)
+        comp = self.components(parts) if comp is None else comp
         method = getattr(self, "method_", "weighted")
         if method in NEEDS_MODEL and comp["model"].isna().all():
             method = "label_free"
@@ -209,19 +206,20 @@ class RiskCombiner(BaseEstimator):
         row's score came from), so no candidate is judged on rows it learned from.
         """
         target = np.full(len(parts), -1) if y is None else np.asarray(y)
-        self.fit_rules(parts, None if y is None else target, sample_weight)
+        hits = RuleHits.of(parts)  # read once: every step below reads the same rule hits
+        self.rules_ = self._rule_model().fit_hits(hits, None if y is None else target, sample_weight)
         self.method_: str = "weighted"
         self.stack_: Pipeline | None = None
         self.shrink_: float | None = None
         self.candidates_: list[dict[str, Any]] = []
+        comp = self.components(parts, hits)
         learned = folds is not None and (target >= 0).sum() >= self.min_validation and (target == 1).any()
         if learned:
-            comp = self.components(parts)
             self.reference_ = {c: np.sort(comp[c].fillna(0).to_numpy(float)) for c in ("rule", "model")}
-            self._choose(parts, target, sample_weight, np.asarray(folds))
+            self._choose(parts, comp, hits, target, sample_weight, np.asarray(folds))
             self._shrink(comp, int((target == 1).sum()))
-        risk = self.risk(parts)
-        eligible = self._red_eligible(parts)
+        risk = self.risk(parts, comp)
+        eligible = self._red_eligible(parts, hits)
         if learned:
             self.red_threshold_, self.red_basis_ = precision_threshold(
                 risk, eligible, target, self.red_precision, self.red_max_share
@@ -232,11 +230,12 @@ class RiskCombiner(BaseEstimator):
         self.yellow_threshold_ = float(min(_upper_quantile(risk, self.yellow_share), self.red_threshold_))
         return self
 
-    def _choose(self, parts: pd.DataFrame, y: np.ndarray, weight: Any, folds: np.ndarray) -> None:
+    def _choose(
+        self, parts: pd.DataFrame, comp: pd.DataFrame, hits: RuleHits, y: np.ndarray, weight: Any, folds: np.ndarray
+    ) -> None:
         """Cross-validated AP of every candidate; the best becomes ``method_``."""
         positive = (y == 1).astype(int)
-        comp = self.components(parts)
-        oof = self._oof_components(parts, y, weight, folds)
+        oof = self._oof_components(parts, comp, hits, y, weight, folds)
         rows: list[dict[str, Any]] = []
         for name in CANDIDATES:
             if name in NEEDS_MODEL and comp["model"].isna().all():
@@ -258,9 +257,10 @@ class RiskCombiner(BaseEstimator):
         chosen = self.candidate(self.method_, comp, self.stack_)
         self.final_reference_ = {"weighted": np.sort(self.weighted(comp)), "chosen": np.sort(chosen)}
 
-    def _oof_components(self, parts: pd.DataFrame, y: np.ndarray, weight: Any, folds: np.ndarray) -> pd.DataFrame:
+    def _oof_components(
+        self, parts: pd.DataFrame, comp: pd.DataFrame, hits: RuleHits, y: np.ndarray, weight: Any, folds: np.ndarray
+    ) -> pd.DataFrame:
         """Components whose rule strengths were learned without the row's own fold's outcomes."""
-        comp = self.components(parts)
         if not rule_columns(parts):
             return comp
         w = None if weight is None else np.asarray(weight, float)
@@ -268,8 +268,8 @@ class RiskCombiner(BaseEstimator):
         for k in np.unique(folds):
             held = folds == k
             y_k = np.where(held, -1, y)
-            strengths = self._rule_model().fit(parts, y_k, w).strengths(parts.loc[held])
-            rule[held] = 1 - np.prod(1 - strengths.to_numpy(), axis=1)
+            strengths = self._rule_model().fit_hits(hits, y_k, w).strength_matrix(hits.rows(held))
+            rule[held] = 1 - np.prod(1 - strengths, axis=1)
         return comp.assign(rule=rule)
 
     def _oof_stack(self, comp: pd.DataFrame, positive: np.ndarray, folds: np.ndarray) -> np.ndarray:
@@ -285,11 +285,11 @@ class RiskCombiner(BaseEstimator):
         return out
 
     # -- levels ------------------------------------------------------------------------------------------
-    def _red_eligible(self, parts: pd.DataFrame) -> np.ndarray:
+    def _red_eligible(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> np.ndarray:
         """Rows that may be red: evidence to point at (a hit of a rule not shown to be noise, or with
         outcomes the learned model), and never emergency works (exempt from tendering by law, their
         warnings go to the watch list)."""
-        anyhit = self._trusted_hits(parts)
+        anyhit = self._trusted_hits(parts, hits)
         learned = getattr(self, "method_", "weighted") in NEEDS_MODEL and "model_score" in parts
         if learned:
             anyhit = anyhit | parts["model_score"].notna().to_numpy()
@@ -297,19 +297,35 @@ class RiskCombiner(BaseEstimator):
         eligible = anyhit if self.red_needs_rule else np.ones(len(parts), bool)
         return np.asarray(eligible & ~emergency, dtype=bool)
 
-    def _trusted_hits(self, parts: pd.DataFrame) -> np.ndarray:
+    def _trusted_hits(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> np.ndarray:
         rules = getattr(self, "rules_", None)
         if rules is None or not rule_columns(parts):
             counts = parts["rules_red"].fillna(0).to_numpy(float) + parts["rules_yellow"].fillna(0).to_numpy(float)
             return np.asarray(counts > 0, dtype=bool)
-        return rules.trusted_hits(parts)
+        return rules.trusted(RuleHits.of(parts) if hits is None else hits, 1)
 
-    def levels(self, parts: pd.DataFrame, risk: np.ndarray | None = None) -> np.ndarray:
+    def risk_and_levels(self, parts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``risk(parts)`` and ``levels(parts)``, the rule hits read once for both."""
+        hits = RuleHits.of(parts)
+        comp = self.components(parts, hits)
+        risk = self.risk(parts, comp)
+        return risk, self.levels(parts, risk, comp, hits)
+
+    def levels(
+        self,
+        parts: pd.DataFrame,
+        risk: np.ndarray | None = None,
+        comp: pd.DataFrame | None = None,
+        hits: RuleHits | None = None,
+    ) -> np.ndarray:
+        """red, yellow or green per row; ``risk``, ``comp`` and ``hits`` when the caller has them."""
         check_is_fitted(self, "red_threshold_")
-        risk = self.risk(parts) if risk is None else risk
-        red = (risk >= self.red_threshold_) & self._red_eligible(parts)
+        hits = RuleHits.of(parts) if hits is None else hits
+        comp = self.components(parts, hits) if comp is None else comp
+        risk = self.risk(parts, comp) if risk is None else risk
+        red = (risk >= self.red_threshold_) & self._red_eligible(parts, hits)
         # a red hit of a rule rare enough to count in full (and not shown to be noise) is never green
-        yellow_floor = self.components(parts)["rule"].to_numpy() >= self.red_hit - 1e-9
+        yellow_floor = comp["rule"].to_numpy() >= self.red_hit - 1e-9
         yellow = ~red & ((risk >= self.yellow_threshold_) | yellow_floor)
         return np.where(red, "red", np.where(yellow, "yellow", "green"))
 

@@ -22,6 +22,7 @@ from yunshao.training.combine import NEEDS_MODEL, RiskCombiner
 from yunshao.training.crossfit import CrossFittedClassifier
 from yunshao.training.dataset import DOMAIN_PREFIX, RULE_PREFIX
 from yunshao.training.model import RiskModel
+from yunshao.training.rule_weights import RuleHits
 
 BATCH_SIZE = 4096
 BASE = "__base__"
@@ -80,9 +81,10 @@ def shap_contributions(
 def component_contributions(model: RiskModel, frame: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
     """Exact shares of the no-model risk (in risk points) per rule hit and per feature."""
     comb = model.combiner_
-    comp = comb.components(parts)
+    hits = RuleHits.of(parts)
+    comp = comb.components(parts, hits)
     rule_points, anomaly_points, pattern_points = _component_points(comb, comp)
-    strengths = comb.rule_strengths(parts)
+    strengths = comb.rule_strengths(parts, hits)
     rule_cols = list(strengths.columns)
     rule_share = _normalise(-np.log(np.clip(1 - strengths.to_numpy(), 1e-12, None)))
     ecod = model.anomaly_.contributions(frame.reindex(columns=model.feature_columns_))

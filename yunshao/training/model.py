@@ -240,10 +240,10 @@ class RiskModel(BaseEstimator):
         return self._scores(self.parts(frame, design))
 
     def _scores(self, parts: pd.DataFrame) -> pd.DataFrame:
-        risk = self.combiner_.risk(parts)
+        risk, levels = self.combiner_.risk_and_levels(parts)
         out = pd.DataFrame(index=parts.index)
         out["risk_score"] = risk
-        out["level"] = self.combiner_.levels(parts, risk)
+        out["level"] = levels
         out["anomaly_score"] = parts["anomaly_score"]
         out["model_score"] = parts["model_score"]
         out["pattern_score"] = parts["pattern_score"]
