@@ -129,7 +129,7 @@ def _stage_files(
 
     A view, not a table: the checks read the Parquet files where they lie instead of a copy of them
     (a 10M-event load spent ~2 s writing that copy of the approvals). CSV files are staged as tables,
-    which the view reads until ``_drop_staging``."""
+    which the view reads until ``drop_staging``."""
     parts: list[str] = []
     if files.parquet:
         paths = ", ".join(f"'{p}'" for p in files.parquet)
@@ -220,10 +220,10 @@ def _validate(
     )
     _fill_counts(con, table.name, table_report)
     report.tables[table.name] = table_report
-    _drop_staging(con, table.name)
+    drop_staging(con, table.name)
 
 
-def _drop_staging(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def drop_staging(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop what validating ``name`` made: the check tables, the raw view (a table for in-memory frames)
     and the CSV files' staged tables, which the raw view reads until here."""
     for tmp in (f"_checked_{name}", f"_typed_{name}", f"_dup_{name}", verdict_table(name)):

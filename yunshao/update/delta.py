@@ -34,6 +34,7 @@ from yunshao.contract.loader import (
     REASON_COUNTS_SQL,
     _stage_files,
     check_sql,
+    drop_staging,
     reason_counts,
     require_table_columns,
 )
@@ -161,8 +162,7 @@ def _validate(
         con.execute(view)
     else:
         con.execute(f"CREATE VIEW {q(name)} AS SELECT * FROM {DELTA}.{q(name)}")
-    for tmp in (f"_checked_{name}", f"_typed_{name}", f"_dup_{name}", raw):
-        con.execute(f"DROP TABLE IF EXISTS {tmp}")
+    drop_staging(con, name)
 
 
 def _self_referencing(table: Table) -> bool:
