@@ -285,7 +285,7 @@ class RiskCombiner(BaseEstimator):
         return out
 
     # -- levels ------------------------------------------------------------------------------------------
-    def _red_eligible(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> np.ndarray:
+    def _red_eligible(self, parts: pd.DataFrame, hits: RuleHits) -> np.ndarray:
         """Rows that may be red: evidence to point at (a hit of a rule not shown to be noise, or with
         outcomes the learned model), and never emergency works (exempt from tendering by law, their
         warnings go to the watch list)."""
@@ -297,12 +297,12 @@ class RiskCombiner(BaseEstimator):
         eligible = anyhit if self.red_needs_rule else np.ones(len(parts), bool)
         return np.asarray(eligible & ~emergency, dtype=bool)
 
-    def _trusted_hits(self, parts: pd.DataFrame, hits: RuleHits | None = None) -> np.ndarray:
+    def _trusted_hits(self, parts: pd.DataFrame, hits: RuleHits) -> np.ndarray:
         rules = getattr(self, "rules_", None)
         if rules is None or not rule_columns(parts):
             counts = parts["rules_red"].fillna(0).to_numpy(float) + parts["rules_yellow"].fillna(0).to_numpy(float)
             return np.asarray(counts > 0, dtype=bool)
-        return rules.trusted(RuleHits.of(parts) if hits is None else hits, 1)
+        return rules.trusted(hits, 1)
 
     def risk_and_levels(self, parts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """``risk(parts)`` and ``levels(parts)``, the rule hits read once for both."""

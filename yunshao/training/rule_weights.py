@@ -150,10 +150,6 @@ class RuleConfirmation(BaseEstimator):
         """Rows with a red hit of a rule that outcomes have not shown to be noise here."""
         return self.trusted(RuleHits.of(parts), 2)
 
-    def trusted_hits(self, parts: pd.DataFrame) -> np.ndarray:
-        """Rows with any hit of a rule that outcomes have not shown to be noise here."""
-        return self.trusted(RuleHits.of(parts), 1)
-
     def trusted(self, hits: RuleHits, min_severity: int) -> np.ndarray:
         """Rows with a hit of at least ``min_severity`` of a rule not shown to be noise here."""
         check_is_fitted(self, "strength_")
