@@ -34,7 +34,7 @@ from yunshao.domains.catalog import shipped_domains
 from yunshao.settings import ModelSettings
 from yunshao.training.anomaly import AnomalyScorer
 from yunshao.training.classifier import RiskClassifier
-from yunshao.training.dataset import has_table, numeric_features, sql
+from yunshao.training.dataset import canonical, has_table, numeric_features, sql
 from yunshao.training.explain import shap_contributions, top_factors
 from yunshao.training.labels import UNLABELLED, Targets, make_targets, read_outcomes
 
@@ -156,7 +156,7 @@ def post_frame(
             out[col] = 0.0
     agg_cols = [c for c in POST_AGGREGATES if c in out]
     out[agg_cols] = out[agg_cols].fillna(0.0)
-    return out.astype("float64")
+    return canonical(out.astype("float64"))  # the aggregates above add in the order the engine returned rows
 
 
 def post_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
