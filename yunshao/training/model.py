@@ -122,7 +122,9 @@ class RiskModel(BaseEstimator):
             detectors=tuple(spec.anomaly.detectors), n_estimators=spec.anomaly.n_estimators, random_state=spec.seed
         )
         design = self._design(frame, self.anomaly_.fit_transform(frame[self.feature_columns_]))
-        self.combiner_ = RiskCombiner(**{**spec.combine.params, **(self.combine_params or {})})
+        self.combiner_ = RiskCombiner(
+            **{"random_state": spec.seed, **spec.combine.params, **(self.combine_params or {})}
+        )
         clock.tick("detectors")
         self.classifier_: CrossFittedClassifier | None = None
         self.classifier_cv_: list[dict[str, Any]] = []

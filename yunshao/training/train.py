@@ -55,8 +55,8 @@ def describe_fit(model: RiskModel, data: ProjectData, targets: Targets | None) -
     if chosen:
         result.metrics["cv_ap"] = float(chosen[0]["cv_ap"])
         result.notes.append(
-            f"combination '{comb.method_}' chosen by cross-validated average precision {chosen[0]['cv_ap']:.3f} "
-            f"over {len(comb.candidates_)} candidates"
+            f"combination '{comb.method_}' best in {chosen[0]['share']:.0%} of bootstrap replicates (cross-validated "
+            f"average precision {chosen[0]['cv_ap']:.3f}) among {len(comb.candidates_)} candidates"
         )
     low = comb.rules_.low_confirmation_columns()
     if low:
