@@ -97,3 +97,22 @@ def test_a_combiner_pickled_with_one_chosen_candidate_scores_as_a_share_of_one()
     old.__setstate__(state)
     assert old.shares_ == {"classifier": 1.0} and np.array_equal(old.risk(parts), expected)
     assert old.get_params()["choice_rounds"] == 100  # a parameter the old model never had takes its default
+
+
+def test_above_the_row_cap_every_positive_is_kept_and_the_others_stand_for_the_rest() -> None:
+    """Checked against scikit-learn on the documented draws: the sample of other rows, then the replicates."""
+    rng = np.random.default_rng(5)
+    y = (rng.random(1000) < 0.05).astype(int)
+    scores = {"a": y + rng.normal(0, 0.7, 1000), "b": y + rng.normal(0, 0.7, 1000)}
+    got = choice_shares(scores, y, rounds=30, random_state=2, max_rows=200)
+    draw = np.random.default_rng(2)
+    others = np.flatnonzero(y == 0)
+    keep = 200 - int(y.sum())
+    rows = np.sort(np.concatenate([np.flatnonzero(y == 1), np.sort(draw.choice(others, keep, replace=False))]))
+    assert len(rows) == 200 and y[rows].sum() == y.sum()
+    scale = np.where(y[rows] == 1, 1.0, len(others) / keep)
+    wins = []
+    for _ in range(30):
+        w = draw.poisson(1.0, 200) * scale
+        wins.append(max(scores, key=lambda n: average_precision_score(y[rows], scores[n][rows], sample_weight=w)))
+    assert got == {n: wins.count(n) / 30 for n in scores}

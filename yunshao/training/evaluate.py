@@ -17,29 +17,34 @@ def average_precision(y: np.ndarray, score: np.ndarray) -> float:
     return float(average_precision_score(y, score))
 
 
-def weighted_average_precision(y: np.ndarray, score: np.ndarray, weights: np.ndarray, chunk: int = 8) -> np.ndarray:
-    """Average precision of one score under each row of ``weights`` (replicates × rows), as scikit-learn's
-    ``average_precision_score(y, score, sample_weight=w)`` computes it, ties included.
+def weighted_average_precision(
+    y: np.ndarray, score: np.ndarray, weights: np.ndarray, row_weight: np.ndarray | None = None, chunk: int = 8
+) -> np.ndarray:
+    """Average precision of one score under each row of ``weights`` (replicates × rows, times
+    ``row_weight`` per row when given), as scikit-learn's ``average_precision_score(y, score,
+    sample_weight=w)`` computes it, ties included; NaN for a replicate without positive weight.
 
-    Why not call scikit-learn per replicate: a bootstrap of a city's 365,000 projects asks for hundreds;
-    sorting once and taking cumulative sums per replicate costs one pass each.
+    Why not call scikit-learn per replicate: a bootstrap asks for hundreds; sorting once and taking
+    cumulative sums per replicate costs one pass each.
     """
     y, score = np.asarray(y, dtype=bool), np.asarray(score, dtype=float)
     order = np.argsort(-score, kind="stable")
     ranked = score[order]
     ends = np.flatnonzero(np.r_[ranked[1:] != ranked[:-1], True])  # last row of each tied score
     positive = y[order]
+    scale = None if row_weight is None else np.asarray(row_weight, dtype=float)[order]
     out = np.empty(len(weights))
     for start in range(0, len(weights), chunk):
         w = np.asarray(weights[start : start + chunk], dtype=float)[:, order]
+        if scale is not None:
+            w *= scale
         hits = np.cumsum(w * positive, axis=1)[:, ends]
         seen = np.cumsum(w, axis=1)[:, ends]
         gained = np.diff(hits, axis=1, prepend=0.0)
         precision = np.divide(hits, seen, out=np.zeros_like(hits), where=seen > 0)
         total = hits[:, -1]
-        out[start : start + chunk] = np.where(
-            total > 0, (gained * precision).sum(axis=1) / np.where(total > 0, total, 1), np.nan
-        )
+        ap = (gained * precision).sum(axis=1) / np.where(total > 0, total, 1.0)
+        out[start : start + chunk] = np.where(total > 0, ap, np.nan)
     return out
 
 
