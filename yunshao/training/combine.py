@@ -267,11 +267,11 @@ class RiskCombiner(BaseEstimator):
         """Each candidate's share: how often it has the best out-of-fold AP over bootstrap replicates.
 
         Why not the single best: candidates within the noise of each other trade places under any small
-        change (the classifier's seed changed the winner in 6 of 20 simulated counties and a county's AP by
-        up to 0.057), and a hard choice jumps with them; shared, the largest move was 0.031 and mean AP
-        rose 0.007 (docs/model-report.md). The share is taken over ``choice_rounds`` Poisson replicates of
-        the rows (the same replicates for every candidate, so the comparison is paired). ``method_`` is the
-        candidate with the largest share (explanations follow it).
+        change (the classifier's seed alone changed the winner in 6 of 20 simulated counties), and a hard
+        choice jumps with them; shared, mean AP rose 0.007-0.010 at each of three seeds and the worst gap
+        to the best other scorer narrowed (docs/model-report.md). The share is taken over ``choice_rounds``
+        Poisson replicates of the rows (the same replicates for every candidate, so the comparison is
+        paired). ``method_`` is the candidate with the largest share (explanations follow it).
         """
         positive = (y == 1).astype(int)
         oof = self._oof_components(parts, comp, hits, y, weight, folds)
