@@ -72,7 +72,7 @@ def numeric_features(con: duckdb.DuckDBPyConnection, table: str, key: str) -> pd
     df.index = df.index.astype(str)
     keep = [c for c in df.columns if _is_numeric(df[c])]
     out = df[keep].astype("float64")
-    return canonical(out.replace([np.inf, -np.inf], np.nan))
+    return out.replace([np.inf, -np.inf], np.nan)
 
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +102,8 @@ def load_project_data(con: duckdb.DuckDBPyConnection) -> ProjectData:
     context = con.execute(sql("project_context")).df().set_index("project_id")
     context.index = context.index.astype(str)
     if has_table(con, "features_project"):
-        features = numeric_features(con, "features_project", "project_id").reindex(context.index)
+        # rounded here, once: the rule and context columns beside them are small integers already
+        features = canonical(numeric_features(con, "features_project", "project_id")).reindex(context.index)
         # a feature named like a context column (e.g. is_emergency) is the same fact: keep one copy
         features = features.drop(columns=[c for c in features.columns if c in CONTEXT_COLUMNS])
     else:

@@ -156,7 +156,8 @@ def post_frame(
             out[col] = 0.0
     agg_cols = [c for c in POST_AGGREGATES if c in out]
     out[agg_cols] = out[agg_cols].fillna(0.0)
-    return canonical(out.astype("float64"))  # the aggregates above add in the order the engine returned rows
+    # rounded once, own features and aggregates alike (the aggregates add in the engine's row order)
+    return canonical(out.astype("float64"))
 
 
 def post_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
