@@ -139,6 +139,14 @@ def test_out_of_fold_scores_come_from_the_rows_own_fold_model(fitted):
     np.testing.assert_allclose(clf.decision_function(sub), own[[17, 3, 250, 99]], rtol=1e-12)
 
 
+def test_oof_proba_is_predict_proba_of_the_rows_fitted_bit_for_bit(fitted):
+    clf, X, _, _, _ = fitted
+    np.testing.assert_array_equal(clf.oof_proba(), clf.predict_proba(X))
+    # and the log odds behind it are each row's own fold model's (checked against the models above)
+    p = clf.oof_proba()[:, 1]
+    np.testing.assert_allclose(np.log(p / (1 - p)), clf.oof_raw_, rtol=1e-9, atol=1e-9)
+
+
 def test_the_signal_is_learned_out_of_fold(fitted):
     clf, _, y, _, _ = fitted
     pos, neg = clf.oof_raw_[y == 1], clf.oof_raw_[y == 0]

@@ -41,6 +41,28 @@ def test_anomaly_fit_transform_equals_fit_then_transform():
     pd.testing.assert_frame_equal(got, scorer.transform(X))
 
 
+def test_anomaly_scorer_on_two_threads_is_the_one_thread_scorer():
+    X = pd.DataFrame(_rows(2), columns=[f"f{j}" for j in range(6)])
+    one = AnomalyScorer(detectors=("iforest", "ecod", "lof"), n_estimators=40, random_state=0)
+    two = AnomalyScorer(**{**one.get_params(), "n_jobs": 2})
+    pd.testing.assert_frame_equal(one.fit_transform(X), two.fit_transform(X), check_exact=True)
+    pd.testing.assert_frame_equal(one.contributions(X), two.contributions(X), check_exact=True)
+
+
+def test_anomaly_scorer_pickled_before_n_jobs_loads_and_scores():
+    import pickle
+
+    X = pd.DataFrame(_rows(3), columns=[f"f{j}" for j in range(6)])
+    scorer = AnomalyScorer(n_estimators=20, random_state=0).fit(X)
+    state = scorer.__getstate__()
+    del state["n_jobs"]  # what an older yunshao pickled
+    old = AnomalyScorer.__new__(AnomalyScorer)
+    old.__setstate__(state)
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.get_params()["n_jobs"] is None
+    pd.testing.assert_frame_equal(loaded.transform(X), scorer.transform(X), check_exact=True)
+
+
 @pytest.mark.parametrize("label_frac", [0.5, 0.0])  # with a classifier, and rules and detectors only
 def test_fit_score_equals_fit_then_score_and_design(label_frac):
     data, targets, spec = fit_inputs(400, 5, label_frac, forest=40, trees=40)

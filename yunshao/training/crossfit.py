@@ -150,8 +150,13 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         return self._per_row(X, "decision_function")
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
-        return np.column_stack([1.0 - p, p])
+        return _proba(self.decision_function(X))
+
+    def oof_proba(self) -> np.ndarray:
+        """``predict_proba`` of the rows ``fit`` saw, in their order, from the out-of-fold scores the fit kept:
+        the same numbers (each row's own fold model), without predicting the county again."""
+        check_is_fitted(self, "oof_raw_")
+        return _proba(self.oof_raw_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
@@ -159,6 +164,11 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
         """SHAP values (features…, base) of the same model mix as ``decision_function``: they add up to it."""
         return self._per_row(X, "contributions")
+
+
+def _proba(log_odds: np.ndarray) -> np.ndarray:
+    p = 1.0 / (1.0 + np.exp(-log_odds))
+    return np.column_stack([1.0 - p, p])
 
 
 def _threads(n_jobs: int | None, fn: Callable[[_A], _R], items: Iterable[_A]) -> list[_R]:

@@ -167,9 +167,10 @@ class ECODDetector(_Detector):
             if ref.size == 0:
                 continue
             n = ref.size
-            left = (np.searchsorted(ref, col, side="right") + 1.0) / (n + 1.0)
-            right = (n - np.searchsorted(ref, col, side="left") + 1.0) / (n + 1.0)
-            tail = np.where(self.tail_[j] < 0, left, right)
+            if self.tail_[j] < 0:  # share of the reference at or below the value
+                tail = (np.searchsorted(ref, col, side="right") + 1.0) / (n + 1.0)
+            else:  # ... at or above it
+                tail = (n - np.searchsorted(ref, col, side="left") + 1.0) / (n + 1.0)
             out[:, j] = np.where(np.isnan(col), 0.0, -np.log(np.minimum(tail, 1.0)))
         return out
 

@@ -119,7 +119,10 @@ class RiskModel(BaseEstimator):
         self.input_columns_ = [*self.feature_columns_, *(rules if spec.features.rules else []), *context]
         clock = _Clock()
         self.anomaly_ = AnomalyScorer(
-            detectors=tuple(spec.anomaly.detectors), n_estimators=spec.anomaly.n_estimators, random_state=spec.seed
+            detectors=tuple(spec.anomaly.detectors),
+            n_estimators=spec.anomaly.n_estimators,
+            random_state=spec.seed,
+            n_jobs=self.n_jobs,
         )
         design = self._design(frame, self.anomaly_.fit_transform(frame[self.feature_columns_]))
         self.combiner_ = RiskCombiner(
@@ -143,7 +146,7 @@ class RiskModel(BaseEstimator):
                 self.notes_.append(f"{n_pos} positive labels: no classifier, rules and detectors only")
             self.pattern_ = pattern.result()
         clock.tick("pattern_and_classifier")
-        parts = self.parts(frame, design)  # model scores are out-of-fold for every training row
+        parts = self.parts(frame, design, training=True)  # model scores are out-of-fold for every training row
         y = None if targets is None else targets.y.to_numpy()
         w = None if targets is None else targets.weight.to_numpy()
         self.combiner_.fit(parts, y, w, folds if self.classifier_ is not None else None)
@@ -220,17 +223,23 @@ class RiskModel(BaseEstimator):
         base = align(frame, list(dict.fromkeys([*self.input_columns_, *self.feature_columns_])))
         return pd.concat([base, anomaly], axis=1)
 
-    def parts(self, frame: pd.DataFrame, design: pd.DataFrame | None = None) -> pd.DataFrame:
-        """What the combination reads: rule hits and counts, anomaly, pattern and model scores, emergency."""
+    def parts(self, frame: pd.DataFrame, design: pd.DataFrame | None = None, *, training: bool = False) -> pd.DataFrame:
+        """What the combination reads: rule hits and counts, anomaly, pattern and model scores, emergency.
+
+        ``training``: ``frame`` holds the very rows the classifier was just fitted on, in order, so their
+        out-of-fold scores are read from the fit instead of predicted again (the same numbers)."""
         design = self.design(frame) if design is None else design
         parts = self._rule_parts(frame, design)
         parts["pattern_score"] = (
             self.pattern_.predict_proba(design[self.pattern_columns])[:, 1] if self.pattern_ is not None else np.nan
         )
         classifier = getattr(self, "classifier_", None)
-        parts["model_score"] = (
-            classifier.predict_proba(design[self.classifier_columns])[:, 1] if classifier is not None else np.nan
-        )
+        if classifier is None:
+            parts["model_score"] = np.nan
+        elif training:
+            parts["model_score"] = classifier.oof_proba()[:, 1]
+        else:
+            parts["model_score"] = classifier.predict_proba(design[self.classifier_columns])[:, 1]
         return parts
 
     def score(self, frame: pd.DataFrame, design: pd.DataFrame | None = None) -> pd.DataFrame:
