@@ -55,6 +55,7 @@ class DuckBackend:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self._temp: dict[str, str] = {}  # temporary relations this backend created: name -> VIEW or TABLE
 
     def create(self, relation: str, sql: str, *, view: bool = False, keep: bool = False) -> None:
         self.drop(relation)
@@ -62,9 +63,21 @@ class DuckBackend:
             self.con.execute(f"CREATE OR REPLACE TABLE {relation} AS {sql}")
         else:
             # intermediates of this session: temporary, so they cost no compression or disk writes
-            self.con.execute(f"CREATE TEMP {'VIEW' if view else 'TABLE'} {relation} AS {sql}")
+            kind = "VIEW" if view else "TABLE"
+            self.con.execute(f"CREATE TEMP {kind} {relation} AS {sql}")
+            self._temp[relation] = kind
 
     def drop(self, relation: str) -> None:
+        """Drop every table or view of this name. A temporary one this backend made is dropped by name:
+        an API pass re-creates the same ~50 relations each time, and asking the catalog first costs ~1.5 ms
+        a call against 0.07 ms for the drop (BENCHMARKS.md)."""
+        kind = self._temp.pop(relation, None)
+        if kind is not None:
+            try:
+                self.con.execute(f"DROP {kind} IF EXISTS temp.main.{relation}")
+                return
+            except duckdb.CatalogException:  # replaced by a relation of the other kind since: ask the catalog
+                pass
         rows = self.con.execute(
             "SELECT table_catalog, table_type FROM information_schema.tables "
             "WHERE table_name = ? AND table_schema = 'main'",

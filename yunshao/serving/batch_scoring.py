@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from yunshao.contract.checks import q
 from yunshao.contract.schema import TABLES
 from yunshao.engine import connect
+from yunshao.engine.backend import DuckBackend
 from yunshao.features.graph import Inline
 from yunshao.features.runner import RepeatCache
 from yunshao.serving.bundles import ORGANISATION_TABLES, to_arrow
@@ -78,6 +79,9 @@ class ScoringEngine:
         self.store_con = duckdb.connect(str(store), read_only=True)
         engine = settings.engine.model_copy(update={"threads": settings.serve.engine_threads})
         self.con = connect(None, engine)
+        # one backend for every pass: it remembers the temporary relations it made, so that re-making them
+        # in the next pass needs no catalog query (DuckBackend.drop)
+        self.backend = DuckBackend(self.con)
         self.store_tables = {r[0] for r in self.store_con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         self.present = self.store_tables & set(TABLES)
         self.known_ids = self._copy_organisation()
@@ -149,12 +153,12 @@ class ScoringEngine:
         t = time.perf_counter()
         also = self.inline.rule_readers if self.inline else ()
         features = build_features(
-            self.con, self.settings, present, repeat=self._repeat, also_steps=also, inline=self.inline
+            self.backend, self.settings, present, repeat=self._repeat, also_steps=also, inline=self.inline
         )
         steps["features"] = time.perf_counter() - t
         t = time.perf_counter()
         rules = run_rules(
-            self.con, self.settings, lang=lang, present_tables=present, rules=self.rules, steps_ready=features.steps
+            self.backend, self.settings, lang=lang, present_tables=present, rules=self.rules, steps_ready=features.steps
         )
         steps["rules"] = time.perf_counter() - t
         t = time.perf_counter()
