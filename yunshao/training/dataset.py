@@ -66,13 +66,22 @@ class ProjectData:
 
 
 def numeric_features(con: duckdb.DuckDBPyConnection, table: str, key: str) -> pd.DataFrame:
-    """A feature table as floats indexed by ``key``; text columns (other keys, labels) are left out."""
-    df = con.execute(f'SELECT * FROM "{table}"').df()
-    df = df.drop_duplicates(subset=key).set_index(key)
-    df.index = df.index.astype(str)
-    keep = [c for c in df.columns if _is_numeric(df[c])]
-    out = df[keep].astype("float64")
-    return out.replace([np.inf, -np.inf], np.nan)
+    """A feature table as floats indexed by ``key`` (its first row per key); text, date and interval columns
+    (other keys, labels) are left out, infinities become NaN.
+
+    DuckDB casts to DOUBLE and the frame is built from one block: pandas' per-column conversion of a
+    ``.df()`` cost four times the query on an API pass's few hundred rows (36 → 9 ms for 400 × 138)."""
+    numeric = [name for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall() if _numeric_type(kind)]
+    numeric = [c for c in numeric if c != key]
+    select = ", ".join([f'"{key}"', *(f'CAST("{c}" AS DOUBLE) AS "{c}"' for c in numeric)])
+    fetched = con.execute(f'SELECT {select} FROM "{table}"').fetchnumpy()
+    keys = pd.Index(np.ma.filled(fetched.pop(key), None), name=key)
+    first = ~keys.duplicated(keep="first")
+    values = np.empty((int(first.sum()), len(numeric)), dtype="float64")
+    for j, column in enumerate(numeric):
+        values[:, j] = np.ma.filled(np.ma.asarray(fetched[column], dtype="float64"), np.nan)[first]
+    values[np.isinf(values)] = np.nan
+    return pd.DataFrame(values, index=keys[first].astype(str), columns=numeric, copy=False)
 
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,8 +102,28 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=frame.index, columns=frame.columns, copy=False)
 
 
-def _is_numeric(col: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
+#: DuckDB types read as numbers (pandas reads them as numeric or boolean dtypes); DECIMAL(p, s) too
+_NUMERIC_TYPES = frozenset(
+    [
+        "BOOLEAN",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+        "FLOAT",
+        "DOUBLE",
+    ]
+)
+
+
+def _numeric_type(kind: str) -> bool:
+    return kind in _NUMERIC_TYPES or kind.startswith("DECIMAL")
 
 
 def load_project_data(con: duckdb.DuckDBPyConnection) -> ProjectData:
