@@ -161,7 +161,7 @@ class ECODDetector(_Detector):
         """Per-feature tail scores (rows × features); a row's anomaly score is their sum."""
         check_is_fitted(self, "sorted_")
         Z = self._validate(X, reset=False)
-        out = np.zeros_like(Z)
+        out = np.zeros(Z.shape)  # C order whatever the input's: the row sums then add in one order
         for j, ref in enumerate(self.sorted_):
             col = Z[:, j]
             if ref.size == 0:
