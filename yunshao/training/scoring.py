@@ -22,7 +22,7 @@ import pandas as pd
 from yunshao.contract.outputs import POST_SCORES, PROJECT_SCORES, RULE_CONFIRMATION, SCORING_MODEL, WARNINGS
 from yunshao.settings import Settings
 from yunshao.training.dataset import RULE_PREFIX, ProjectData, has_table, load_project_data
-from yunshao.training.labels import make_targets, read_outcomes
+from yunshao.training.labels import Targets, make_targets, read_outcomes
 from yunshao.training.model import RiskModel
 from yunshao.training.posts import PostScores, score_posts
 from yunshao.training.spec import ExperimentSpec, spec_defaults
@@ -89,7 +89,7 @@ def score_run(con: duckdb.DuckDBPyConnection, settings: Settings, *, progress: P
     describe_model(model, data, report)
     mark_low_confirmation(con, report.rules)
     clock = time.perf_counter()
-    posts = posts_of(con, scores, model, data, outcomes, settings)
+    posts = posts_of(con, scores, model, data, outcomes, settings, None if outcomes.empty else targets)
     write_post_scores(con, posts.frame)
     report.posts = len(posts.frame)
     report.post_levels = {str(k): int(v) for k, v in posts.frame["level"].value_counts().items()}
@@ -106,13 +106,18 @@ def posts_of(
     data: ProjectData,
     outcomes: pd.DataFrame,
     settings: Settings,
+    project_targets: Targets | None = None,
 ) -> PostScores:
-    """Post scores from the project scores, the county's outcomes and the rule strengths the model learned."""
+    """Post scores from the project scores, the county's outcomes and the rule strengths the model learned.
+
+    ``project_targets``: the projects' targets from ``outcomes`` when the caller made them already (at a
+    city's size reading and matching the outcomes again costs seconds); None reads them from the store."""
     post_targets = make_targets(outcomes, "post", _post_ids(con), partial_weight=settings.model.partial_weight)
     return score_posts(
         con,
         scores,
         targets=post_targets,
+        project_targets=project_targets,
         red_share=settings.model.red_share,
         yellow_share=settings.model.yellow_share,
         partial_weight=settings.model.partial_weight,
