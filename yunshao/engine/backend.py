@@ -68,9 +68,11 @@ class DuckBackend:
             self._temp[relation] = kind
 
     def drop(self, relation: str) -> None:
-        """Drop every table or view of this name. A temporary one this backend made is dropped by name:
-        an API pass re-creates the same ~50 relations each time, and asking the catalog first costs ~1.5 ms
-        a call against 0.07 ms for the drop (BENCHMARKS.md)."""
+        """Drop every table or view of this name, in every catalog the catalog query finds it in.
+
+        Except a temporary relation this backend made: that one is dropped by name, without the query (its
+        first creation already cleared the name elsewhere). An API pass re-creates the same ~50 relations
+        each time, and the query costs ~1.5 ms against 0.07 ms for the drop (BENCHMARKS.md)."""
         kind = self._temp.pop(relation, None)
         if kind is not None:
             try:

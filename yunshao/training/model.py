@@ -237,7 +237,10 @@ class RiskModel(BaseEstimator):
         if classifier is None:
             parts["model_score"] = np.nan
         elif training:
-            parts["model_score"] = classifier.oof_proba()[:, 1]
+            oof = classifier.oof_proba()[:, 1]
+            if len(oof) != len(frame):
+                raise ValueError(f"training parts: {len(frame)} rows, but the classifier was fitted on {len(oof)}")
+            parts["model_score"] = oof
         else:
             parts["model_score"] = classifier.predict_proba(design[self.classifier_columns])[:, 1]
         return parts
