@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import duckdb
 
 from yunshao.contract import LoadReport, load_dataset
-from yunshao.contract.outputs import output_files
+from yunshao.contract.outputs import contract_outputs, output_files
 from yunshao.contract.report import require_projects
 from yunshao.engine import connect
 from yunshao.engine.backend import Backend
@@ -231,10 +231,10 @@ def load_summary(report: LoadReport, settings: Settings | None = None) -> dict[s
 def write_outputs(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, str]:
     """The four files of the contract, copied from the store tables of the same name."""
     written: dict[str, str] = {}
-    for table, filename in OUTPUTS.items():
-        target = out / filename
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
-        written[table] = str(target)
+    for output in contract_outputs():
+        target = out / str(output.file)
+        con.execute(f"COPY ({output.file_query()}) TO '{target}' (FORMAT parquet)")
+        written[output.name] = str(target)
     return written
 
 

@@ -103,3 +103,29 @@ def test_run_json_records_a_peak_memory_per_stage_that_never_falls(out: Path) ->
     assert list(peaks) == list(recorded["seconds"])
     values = list(peaks.values())
     assert values == sorted(values) and values[0] > 0.01
+
+
+def test_warnings_file_is_sorted_whatever_order_the_store_holds(out: Path, tmp_path: Path) -> None:
+    """Rules add their hits in the order DuckDB's threads finish; the file must not: two runs of one dataset
+    write the same warnings.parquet."""
+    from yunshao.pipeline import write_outputs
+
+    con = duckdb.connect(str(out / "yunshao.duckdb"), read_only=True)
+    mem = duckdb.connect()
+    for name in output_files():
+        frame = con.execute(f'SELECT * FROM "{name}"').df()
+        if name == "warnings":
+            frame = frame.sample(frac=1.0, random_state=3)  # the store's rows in another order
+        mem.register("_f", frame)
+        mem.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _f')
+        mem.unregister("_f")
+    write_outputs(mem, tmp_path)
+    written = duckdb.connect().execute(f"SELECT * FROM '{tmp_path / 'warnings.parquet'}'").df()
+    assert len(written) > 10
+    keys = list(
+        zip(written["entity_type"], written["entity_id"], written["rule_id"], written["warning_id"], strict=True)
+    )
+    assert keys == sorted(keys)
+    # and the run's own file is the same rows in the same order
+    own = duckdb.connect().execute(f"SELECT * FROM '{out / 'warnings.parquet'}'").df()
+    assert list(own["warning_id"]) == list(written["warning_id"])

@@ -36,6 +36,10 @@ class Output:
     file: str | None = None  # the Parquet file of the contract, when the table is one of its outputs
     #: entity of the feature catalog whose columns follow ``columns`` (the key), for ``features_*``
     features_of: str | None = None
+    #: columns the file is sorted by, where the table's own row order varies from run to run (rules add
+    #: their hits in whatever order DuckDB's threads finish): two runs of one dataset then write the same
+    #: file. The score tables are created in their order already (highest risk first).
+    order: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -55,6 +59,11 @@ class Output:
     def pick(self, *names: str) -> dict[str, str]:
         """Some of the columns with their declared types (what a reader such as the analytics needs)."""
         return {n: self.column(n).type for n in names}
+
+    def file_query(self) -> str:
+        """What ``OUT/<file>`` holds: the table, sorted by ``order``."""
+        order = ", ".join(f'"{c}"' for c in self.order)
+        return f'SELECT * FROM "{self.name}"' + (f" ORDER BY {order}" if order else "")
 
     def ddl(self) -> str:
         """The column list of ``CREATE TABLE`` (an empty stand-in, or a table filled by INSERTs)."""
@@ -142,6 +151,7 @@ WARNINGS = Output(
         ),
     ),
     file="warnings.parquet",
+    order=("entity_type", "entity_id", "rule_id", "warning_id"),
 )
 
 QUARANTINE = Output(
@@ -417,9 +427,14 @@ OUTPUTS: dict[str, Output] = {
 }
 
 
+def contract_outputs() -> list[Output]:
+    """The contract's four Parquet outputs, the tables a run also writes under OUT."""
+    return [o for o in OUTPUTS.values() if o.file]
+
+
 def output_files() -> dict[str, str]:
-    """Store table → its file under OUT: the contract's four Parquet outputs."""
-    return {o.name: o.file for o in OUTPUTS.values() if o.file}
+    """Store table → its file under OUT."""
+    return {o.name: o.file for o in contract_outputs() if o.file}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ def _table(output: Output) -> list[str]:
         "",
         f"Written by the {output.stage} stage to {where}.",
     ]
+    if output.file and output.order:
+        keys = ", ".join(f"`{c}`" for c in output.order)
+        lines.append(f"The file's rows are sorted by {keys}. 文件按上述列排序。")
     if output.features_of:
         section = _FEATURE_SECTIONS[output.features_of]
         lines.append(
