@@ -227,3 +227,13 @@ def test_expected_schemes_by_hand():
     got = posts.expected_schemes(pairs, pd.Series([2.0, 1.0], index=["P1", "P2"]))
     assert got["P1"] == pytest.approx((1 - 0.5**2) + (1 - (2 / 3) ** 2), abs=1e-12)
     assert got["P2"] == pytest.approx(0.5 + 1 / 3, abs=1e-12)
+
+
+def test_node_weight_by_hand():
+    from yunshao.training.posts import NODE_WEIGHTS, ROUTINE_WEIGHT, node_weight
+
+    assert NODE_WEIGHTS["C13"] == 1.0 and ROUTINE_WEIGHT == 0.25  # the award decides; a routine node a quarter
+    nodes = pd.Series(["C13", "C01", None, "C13", "XX9"], index=[10, 11, 12, 13, 14], dtype="str")
+    got = node_weight(nodes)
+    assert got.tolist() == [1.0, 0.25, 0.25, 1.0, 0.25]  # C01 (a proposal received) is routine; unknown and missing too
+    assert list(got.index) == [10, 11, 12, 13, 14]

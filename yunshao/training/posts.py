@@ -171,8 +171,13 @@ def post_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def node_weight(nodes: pd.Series) -> pd.Series:
-    """``NODE_WEIGHTS`` per node code, ``ROUTINE_WEIGHT`` for the others."""
-    return nodes.map(NODE_WEIGHTS).fillna(ROUTINE_WEIGHT).astype(float)
+    """``NODE_WEIGHTS`` per node code, ``ROUTINE_WEIGHT`` for the others (a missing code too).
+
+    Looked up once per distinct code: a city's 2.6M approvals have a few dozen codes, and mapping every
+    row's string took 1.4 s."""
+    codes, distinct = pd.factorize(nodes)
+    weights = np.array([*(NODE_WEIGHTS.get(str(n), ROUTINE_WEIGHT) for n in distinct), ROUTINE_WEIGHT], dtype=float)
+    return pd.Series(weights[codes], index=nodes.index, name=nodes.name)  # code -1 (missing) takes the last
 
 
 def _project_facts(
