@@ -235,6 +235,14 @@ class RiskCombiner(BaseEstimator):
         ``parts`` must hold out-of-fold model scores for labelled rows (``folds`` says which fold each
         row's score came from), so no candidate is judged on rows it learned from.
         """
+        self.fit_risk_and_levels(parts, y, sample_weight, folds)
+        return self
+
+    def fit_risk_and_levels(
+        self, parts: pd.DataFrame, y: Any = None, sample_weight: Any = None, folds: Any = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``fit``, then ``risk_and_levels(parts)`` from the components and risk the fit computed for the
+        thresholds anyway (a run scores the rows it fitted on: at a city's size a second pass costs seconds)."""
         target = np.full(len(parts), -1) if y is None else np.asarray(y)
         hits = RuleHits.of(parts)  # read once: every step below reads the same rule hits
         self.rules_ = self._rule_model().fit_hits(hits, None if y is None else target, sample_weight)
@@ -259,7 +267,7 @@ class RiskCombiner(BaseEstimator):
             by_share = max(_upper_quantile(np.where(eligible, risk, -1.0), self.red_share), self.min_red_risk)
             self.red_threshold_, self.red_basis_ = by_share, "share"
         self.yellow_threshold_ = float(min(_upper_quantile(risk, self.yellow_share), self.red_threshold_))
-        return self
+        return risk, self.levels(parts, risk, comp, hits)
 
     def _choose(
         self, parts: pd.DataFrame, comp: pd.DataFrame, hits: RuleHits, y: np.ndarray, weight: Any, folds: np.ndarray

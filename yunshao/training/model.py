@@ -107,11 +107,13 @@ class RiskModel(BaseEstimator):
     def fit_score(self, frame: pd.DataFrame, targets: Targets | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``fit(frame, targets)``, then ``(score(frame), design(frame))`` from what the fit computed anyway:
         a run scores the very projects it trained on, and at a city's size each pass over them costs seconds."""
-        design, parts = self._fit(frame, targets)
-        return self._scores(parts), design
+        design, parts, risk_levels = self._fit(frame, targets)
+        return self._scores(parts, risk_levels), design
 
-    def _fit(self, frame: pd.DataFrame, targets: Targets | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Fit; returns the training rows' design and parts (see ``fit_score``)."""
+    def _fit(
+        self, frame: pd.DataFrame, targets: Targets | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+        """Fit; returns the training rows' design, parts and (risk, levels) (see ``fit_score``)."""
         spec = self.spec or ExperimentSpec()
         self.feature_columns_ = feature_columns(frame, spec)
         rules = [c for c in frame.columns if c.startswith(RULE_PREFIX)]
@@ -149,7 +151,7 @@ class RiskModel(BaseEstimator):
         parts = self.parts(frame, design, training=True)  # model scores are out-of-fold for every training row
         y = None if targets is None else targets.y.to_numpy()
         w = None if targets is None else targets.weight.to_numpy()
-        self.combiner_.fit(parts, y, w, folds if self.classifier_ is not None else None)
+        risk_levels = self.combiner_.fit_risk_and_levels(parts, y, w, folds if self.classifier_ is not None else None)
         clock.tick("combiner")
         self.fit_seconds_ = clock.seconds
         self.info_ = {
@@ -163,7 +165,7 @@ class RiskModel(BaseEstimator):
             "combination": self.combiner_.method_,
             "thresholds": self.combiner_.thresholds(),
         }
-        return design, parts
+        return design, parts, risk_levels
 
     def _fit_pattern(self, frame: pd.DataFrame, design: pd.DataFrame, spec: ExperimentSpec) -> RiskClassifier | None:
         """The rule-pattern detector learns from the rules' own verdicts, never from outcomes."""
@@ -253,8 +255,8 @@ class RiskModel(BaseEstimator):
         check_is_fitted(self, "combiner_")
         return self._scores(self.parts(frame, design))
 
-    def _scores(self, parts: pd.DataFrame) -> pd.DataFrame:
-        risk, levels = self.combiner_.risk_and_levels(parts)
+    def _scores(self, parts: pd.DataFrame, risk_levels: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+        risk, levels = self.combiner_.risk_and_levels(parts) if risk_levels is None else risk_levels
         out = pd.DataFrame(index=parts.index)
         out["risk_score"] = risk
         out["level"] = levels
