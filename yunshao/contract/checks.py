@@ -23,7 +23,13 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")
+_INTEGER_TYPES = ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT")
+_NUMBER_TYPES = frozenset(("DOUBLE", "FLOAT", *_INTEGER_TYPES, *(f"U{t}" for t in _INTEGER_TYPES)))
+
+
+def is_number_type(duckdb_type: str) -> bool:
+    """Whether DuckDB's type holds numbers (integers of any width, floats, ``DECIMAL(p, s)``)."""
+    return duckdb_type.split("(")[0] in _NUMBER_TYPES or duckdb_type.startswith("DECIMAL")
 
 
 def _present(src: str, src_type: str) -> str:
@@ -66,7 +72,7 @@ def typed_expr(col: Column, src_type: str | None) -> str:
         if src_type == "BOOLEAN":
             return src
         return f"CASE LOWER({text}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
-    if src_type.split("(")[0] in _NUMERIC_TYPES or src_type.startswith("DECIMAL"):
+    if is_number_type(src_type):
         return f"TRY_CAST({src} AS {col.duckdb_type})"  # typed Parquet: no round trip through text
     return f"TRY_CAST({text} AS {col.duckdb_type})"
 

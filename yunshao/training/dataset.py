@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from yunshao.contract.checks import is_number_type
 from yunshao.contract.schema import DOMAINS
 from yunshao.engine import read_sql_file
 from yunshao.engine.duck import table_names
@@ -102,28 +103,9 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=frame.index, columns=frame.columns, copy=False)
 
 
-#: DuckDB types read as numbers (pandas reads them as numeric or boolean dtypes); DECIMAL(p, s) too
-_NUMERIC_TYPES = frozenset(
-    [
-        "BOOLEAN",
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "UHUGEINT",
-        "FLOAT",
-        "DOUBLE",
-    ]
-)
-
-
 def _numeric_type(kind: str) -> bool:
-    return kind in _NUMERIC_TYPES or kind.startswith("DECIMAL")
+    """The types pandas would read as numeric or boolean dtypes."""
+    return kind == "BOOLEAN" or is_number_type(kind)
 
 
 def load_project_data(con: duckdb.DuckDBPyConnection) -> ProjectData:
