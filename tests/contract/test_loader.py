@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -146,6 +147,17 @@ def test_gbk_csv_loads_with_its_chinese_text(tmp_path: Path) -> None:
     con, report = load(folder)
     assert report.tables["units"].encodings == {"units.csv": "gb18030"}
     assert con.execute("SELECT name FROM units WHERE unit_id = 'U2'").fetchone() == ("经济开发区",)
+
+
+def test_no_transcoded_copy_outlives_the_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_csv(tmp_path / "ds", small_tables())
+    small_tables()["units"].to_csv(folder / "units.csv", index=False, encoding="gbk")
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
+    _, report = load(folder)
+    assert report.tables["units"].encodings == {"units.csv": "gb18030"}  # a copy was made
+    assert list(temp_root.iterdir()) == []
 
 
 def test_undecodable_csv_is_refused_by_name(tmp_path: Path) -> None:

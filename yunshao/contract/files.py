@@ -5,7 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +110,11 @@ def utf8_csv(path: Path, encodings: tuple[str, ...], scratch: Path) -> tuple[Pat
     )
 
 
-def scratch_dir() -> Path:
-    """A private folder for transcoded files, removed with the process's temp files."""
-    return Path(tempfile.mkdtemp(prefix="yunshao-load-"))
+@contextmanager
+def scratch_dir() -> Iterator[Path]:
+    """A private folder for the transcoded copies of a load's files, removed when the load has read them.
+
+    Each copy is as large as its file (a county's GBK export of its approvals is gigabytes), and a
+    county loads every day, so nothing may outlive the load."""
+    with tempfile.TemporaryDirectory(prefix="yunshao-load-") as name:
+        yield Path(name)

@@ -55,10 +55,10 @@ def load_dataset(
     found = find_dataset(folder)
     report = LoadReport(dataset=str(folder))
     con.execute(QUARANTINE_DDL)
-    scratch = scratch_dir()
-    for name, files, table_report in tables_to_load(found, report, progress):
-        rejects = _stage_files(con, files, settings, scratch, table_report)
-        _validate(con, TABLES[name], report, table_report, rejects, root=folder)
+    with scratch_dir() as scratch:
+        for name, files, table_report in tables_to_load(found, report, progress):
+            rejects = _stage_files(con, files, settings, scratch, table_report)
+            _validate(con, TABLES[name], report, table_report, rejects, root=folder)
     _count_reasons(con, report)
     return report
 

@@ -72,16 +72,16 @@ def load_dataset_spark(
     _require_zone(spark)
     work = str(workdir) if workdir is not None else tempfile.mkdtemp(prefix="yunshao-spark-load-")
     report = LoadReport(dataset=str(folder))
-    scratch = scratch_dir()
     quarantined: list[str] = []
-    for name, files, table_report in tables_to_load(found, report, progress):
-        staged = _stage(spark, files, settings, scratch, table_report)
-        try:
-            if staged.malformed is not None:
-                quarantined.append(_write(staged.malformed, f"{work}/quarantine/{name}.malformed"))
-            _validate(spark, TABLES[name], staged, report, table_report, work, quarantined)
-        finally:
-            staged.release()
+    with scratch_dir() as scratch:  # a table's transcoded files are read until its Parquet is written
+        for name, files, table_report in tables_to_load(found, report, progress):
+            staged = _stage(spark, files, settings, scratch, table_report)
+            try:
+                if staged.malformed is not None:
+                    quarantined.append(_write(staged.malformed, f"{work}/quarantine/{name}.malformed"))
+                _validate(spark, TABLES[name], staged, report, table_report, work, quarantined)
+            finally:
+                staged.release()
     _quarantine_view(spark, quarantined)
     rows = spark.sql(to_spark_sql(REASON_COUNTS_SQL)).collect()
     report.reasons = reason_counts([(r[0], r[1], int(r[2])) for r in rows])

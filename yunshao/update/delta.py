@@ -142,7 +142,8 @@ def _validate(
     """The loader's checks over the delta's rows of ``table``, resolved against store and delta."""
     name = table.name
     table_report = TableReport(name, [p.name for p in files.all])
-    rejects = _stage_files(con, files, settings.load, scratch_dir(), table_report)
+    with scratch_dir() as scratch:  # the CSV files are copied into tables: the transcoded copies can go
+        rejects = _stage_files(con, files, settings.load, scratch, table_report)
     raw = f"_raw_{name}"
     src_types = column_types(con, raw)
     require_table_columns(table, src_types, table_report)
