@@ -228,7 +228,7 @@ def _errors(folder: Path, spark: Any) -> tuple[str, str]:
     with pytest.raises(ContractError) as duck:
         load_dataset(folder, connect())
     with pytest.raises(ContractError) as on_spark:
-        load_dataset_spark(folder, spark)
+        load_dataset_spark(folder, spark, workdir=folder.parent / "spark-work")
     return str(duck.value), str(on_spark.value)
 
 
