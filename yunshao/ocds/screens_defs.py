@@ -7,6 +7,8 @@ tenders per number of bids), and a test holds the two equal.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -68,7 +70,9 @@ def screens_of_matrix(bids: np.ndarray) -> dict[str, np.ndarray]:
     out = {c: nan.copy() for c in SCREEN_COLUMNS}
     if n < 2:
         return out
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        # scipy warns of precision loss on rows of equal bids, whose shapes are masked below anyway
+        warnings.simplefilter("ignore", RuntimeWarning)
         s = b.std(axis=1, ddof=1)
         out["cv"] = s / b.mean(axis=1)
         out["spread"] = (b[:, -1] - b[:, 0]) / b[:, 0]

@@ -5,7 +5,8 @@ Where courts or inspectors have already decided some tenders, the screening lite
 beat any single screen: it learns which screens this market's rings move, and which way, instead of
 assuming the literature's directions (a partial ring, whose outsiders' bids widen the spread, reverses
 the variance screens). The candidates, a logistic regression on the reference z-scores and LightGBM on
-the raw screens, are compared by cross-validated AUC, folds grouped by tender, together with the default
+the raw screens and those of the tender's subgroups of bids (``screens_subgroups``, for incomplete
+cartels), are compared by cross-validated AUC, folds grouped by tender, together with the default
 score itself (a candidate that learns nothing, kept when the verdicts are too few to learn better; its
 log odds are also a feature of the others); the
 best is refitted on all verdicts. Tenders with a verdict get their out-of-fold score, so no tender is
@@ -28,12 +29,14 @@ from sklearn.preprocessing import StandardScaler
 
 from yunshao.ocds.screens_defs import SCREEN_COLUMNS
 from yunshao.ocds.screens_reference import CollusionScorer
+from yunshao.ocds.screens_subgroups import SUBGROUP_COLUMNS, subgroup_features
 
-CANDIDATES = ("default", "logistic_C0.1", "logistic_C1", "lightgbm")
+CANDIDATES = ("default", "logistic_C0.1", "logistic_C1", "lightgbm", "lightgbm_subgroups")
 
 
 def bid_features(bids: pd.DataFrame) -> pd.DataFrame:
-    """Per tender: log of the lowest bid (the size of the job) and the price rank of the declared winner."""
+    """Per tender: log of the lowest bid (the size of the job), the price rank of the declared winner and
+    the screens of its subgroups of 3 and 4 bids (``screens_subgroups``)."""
     priced = bids.dropna(subset=["tender_id", "price"]).copy()
     priced["rank"] = priced.groupby("tender_id")["price"].rank(method="min")
     won = priced[priced["is_winner"].fillna(False).astype(bool)].groupby("tender_id")["rank"].min()
@@ -41,12 +44,12 @@ def bid_features(bids: pd.DataFrame) -> pd.DataFrame:
         low = np.log(priced.groupby("tender_id")["price"].min().clip(lower=0))
     out = pd.DataFrame({"log_lowest_bid": low.replace(-np.inf, np.nan), "winner_rank": won})
     out.index = out.index.astype("string")
-    return out
+    return out.join(subgroup_features(priced))
 
 
 def screen_features(X: pd.DataFrame) -> pd.DataFrame:
     """The screens, their z-scores against the competitive reference, the fixed score's Z, the default
-    ``collusion_score`` as log odds, and bid features.
+    ``collusion_score`` as log odds, and bid features (NaN when the bids were not given).
 
     The default score adapts to its file, so it is taken from ``X["collusion_score"]`` when present (as
     ``score_screens`` computed it on the whole file); otherwise it is computed on ``X`` itself."""
@@ -61,9 +64,9 @@ def screen_features(X: pd.DataFrame) -> pd.DataFrame:
     out["collusion_score"] = score
     out["collusion_logit"] = logit(np.clip(score, 1e-12, 1 - 1e-12))
     out["n_bids"] = X["n_bids"].astype("float64")
-    for column in ("log_lowest_bid", "winner_rank"):
-        out[column] = X[column].astype("float64") if column in X.columns else np.nan
-    return out
+    bid_columns = ["log_lowest_bid", "winner_rank", *SUBGROUP_COLUMNS]
+    given = X.reindex(columns=bid_columns).astype("float64")
+    return pd.concat([out, given.set_axis(out.index)], axis=1)
 
 
 def _logistic_matrix(features: pd.DataFrame) -> np.ndarray:
@@ -91,7 +94,7 @@ class _Candidate(BaseEstimator, ClassifierMixin):
         if self.kind.startswith("logistic_C"):
             c = float(self.kind.removeprefix("logistic_C"))
             return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
-        if self.kind == "lightgbm":
+        if self.kind in ("lightgbm", "lightgbm_subgroups"):
             from lightgbm import LGBMClassifier
 
             return LGBMClassifier(
@@ -109,7 +112,11 @@ class _Candidate(BaseEstimator, ClassifierMixin):
         raise ValueError(f"unknown candidate {self.kind!r}; expected one of {CANDIDATES}")
 
     def _matrix(self, features: pd.DataFrame) -> Any:
-        return _logistic_matrix(features) if self.kind.startswith("logistic") else features
+        if self.kind.startswith("logistic"):
+            return _logistic_matrix(features)
+        if self.kind == "lightgbm":
+            return features.drop(columns=list(SUBGROUP_COLUMNS))
+        return features
 
     def fit(self, features: pd.DataFrame, y: np.ndarray) -> _Candidate:
         self.model_ = None if self.kind == "default" else self._model().fit(self._matrix(features), y)
