@@ -221,9 +221,9 @@ def test_expected_schemes_by_hand():
     from yunshao.contract.schema import OFFICIAL_SCHEMES
 
     a, b = sorted(OFFICIAL_SCHEMES)[:2]
-    pairs = pd.DataFrame(
-        {"weight": [1.0, 0.5, 1.0, 0.5], "schemes": [frozenset({a}), frozenset({a, b}), frozenset(), frozenset({b})]}
-    )
+    shown = [{a}, {a, b}, set(), {b}]
+    flags = {f"scheme:{s}": [float(s in row) for row in shown] for s in OFFICIAL_SCHEMES}
+    pairs = pd.DataFrame({"weight": [1.0, 0.5, 1.0, 0.5]} | flags)
     got = posts.expected_schemes(pairs, pd.Series([2.0, 1.0], index=["P1", "P2"]))
     assert got["P1"] == pytest.approx((1 - 0.5**2) + (1 - (2 / 3) ** 2), abs=1e-12)
     assert got["P2"] == pytest.approx(0.5 + 1 / 3, abs=1e-12)
@@ -237,3 +237,19 @@ def test_node_weight_by_hand():
     got = node_weight(nodes)
     assert got.tolist() == [1.0, 0.25, 0.25, 1.0, 0.25]  # C01 (a proposal received) is routine; unknown and missing too
     assert list(got.index) == [10, 11, 12, 13, 14]
+
+
+def test_post_project_pairs_by_hand():
+    """Each (post, project) once with its largest weight, sorted as the id strings sort, rows missing an id
+    left out (as a group-by on the strings would)."""
+    links = pd.DataFrame(
+        {
+            "post_id": pd.Series(["B", "A10", "A10", "A9", None, "A9"], dtype="str"),
+            "project_id": pd.Series(["P2", "P3", "P3", "P1", "P1", None], dtype="str"),
+            "weight": [0.25, 0.25, 1.0, 0.25, 1.0, 1.0],
+        }
+    )
+    pairs = posts.post_project_pairs(links)
+    assert list(pairs.itertuples(index=False, name=None)) == [("A10", "P3", 1.0), ("A9", "P1", 0.25), ("B", "P2", 0.25)]
+    grouped = links.groupby(["post_id", "project_id"], as_index=False).agg(weight=("weight", "max"))
+    pd.testing.assert_frame_equal(pairs, grouped, check_dtype=False)
