@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -53,7 +55,9 @@ def _matches(row: dict[str, Any], flt: dict[str, Any]) -> bool:
 @cache
 def _clean_db() -> tuple[str, frozenset[str]]:
     """The clean world validated once into a file; cases copy it and re-validate what they change."""
-    path = Path(tempfile.mkdtemp(prefix="yunshao-rules-")) / "clean.duckdb"
+    folder = Path(tempfile.mkdtemp(prefix="yunshao-rules-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # one per test process, gone when it ends
+    path = folder / "clean.duckdb"
     con = connect(path)
     report = load_frames(con, _frames(clean_world()))
     con.close()
