@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from yunshao.settings import ModelSettings
 from yunshao.training.detectors import ECODDetector, make_detector
+from yunshao.training.threads import thread_map
 
 ANOMALY_PREFIX = "anomaly_"
 ANOMALY_SCORE = "anomaly_score"
@@ -58,9 +58,7 @@ class AnomalyScorer(TransformerMixin, BaseEstimator):
         and the ECDFs' sorts release the GIL) fit them side by side with the very same results as one."""
         self.columns_ = list(X.columns)
         values = X.to_numpy(dtype=np.float64)
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(self._fit_one)(name, values) for name in self.detectors
-        )
+        fitted = thread_map(self.n_jobs, lambda name: self._fit_one(name, values), self.detectors)
         self.fitted_: dict[str, Any] = {name: det for name, det, _ in fitted}
         raw: dict[str, np.ndarray] = {name: scores for name, _, scores in fitted}
         self.reference_: dict[str, np.ndarray] = {name: np.sort(scores) for name, scores in raw.items()}

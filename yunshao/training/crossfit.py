@@ -14,22 +14,19 @@ spread at random.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from yunshao.training.classifier import RiskClassifier, Treatment
 from yunshao.training.labels import UNLABELLED
+from yunshao.training.threads import thread_map
 
 #: fewest rows for which predictions are spread over threads
 THREADED_ROWS = 20_000
-_A = TypeVar("_A")
-_R = TypeVar("_R")
 
 
 def assign_folds(y: np.ndarray, decided_at: pd.Series | None, n_folds: int, seed: int | None) -> np.ndarray:
@@ -107,11 +104,11 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         ks = range(int(fold.max()) + 1)
-        self.models_: list[RiskClassifier] = _threads(
+        self.models_: list[RiskClassifier] = thread_map(
             self.n_jobs, lambda k: self._fit_fold(X, target, weight, fold != k), ks
         )
         held = [(model, fold == k) for k, model in zip(ks, self.models_, strict=True) if (fold == k).any()]
-        raw = _threads(self.n_jobs, lambda mh: mh[0].decision_function(X.loc[mh[1]]), held)
+        raw = thread_map(self.n_jobs, lambda mh: mh[0].decision_function(X.loc[mh[1]]), held)
         self.oof_raw_ = np.zeros(len(target))
         for (_, rows), values in zip(held, raw, strict=True):
             self.oof_raw_[rows] = values
@@ -136,7 +133,7 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
         # predictions fold by fold over threads (for batches worth a pool: an API request is a few hundred
         # rows); summed in fold order, so as exact as one thread
         n_jobs = getattr(self, "n_jobs", None) if len(X) >= THREADED_ROWS else None
-        values = _threads(n_jobs, lambda mt: np.asarray(getattr(mt[0], method)(X.loc[mt[1]])), takes)
+        values = thread_map(n_jobs, lambda mt: np.asarray(getattr(mt[0], method)(X.loc[mt[1]])), takes)
         out: np.ndarray | None = None
         for (_, take), v in zip(takes, values, strict=True):
             if out is None:
@@ -169,8 +166,3 @@ class CrossFittedClassifier(ClassifierMixin, BaseEstimator):
 def _proba(log_odds: np.ndarray) -> np.ndarray:
     p = 1.0 / (1.0 + np.exp(-log_odds))
     return np.column_stack([1.0 - p, p])
-
-
-def _threads(n_jobs: int | None, fn: Callable[[_A], _R], items: Iterable[_A]) -> list[_R]:
-    """``[fn(i) for i in items]`` over ``n_jobs`` threads (joblib's meaning: None one, -1 all cores), in order."""
-    return list(Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fn)(i) for i in items))
